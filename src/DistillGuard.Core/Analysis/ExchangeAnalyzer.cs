@@ -1,0 +1,178 @@
+using DistillGuard.Core.Exchanges;
+using DistillGuard.Core.Indicators;
+using DistillGuard.Core.Reference;
+using DistillGuard.Core.Signals;
+using DistillGuard.Core.Similarity;
+using DistillGuard.Core.Text;
+
+namespace DistillGuard.Core.Analysis;
+
+/// <summary>
+/// Turns one exchange into features in a single pass over its text: the normalised prompt, the signal scores, the
+/// template keys (exact system-prompt and tool-set skeletons plus MinHash LSH bands of the prompt frame) and the
+/// reference-dataset match. Allocation-free after warm-up.
+/// </summary>
+/// <remarks>
+/// The prompt frame is the first and last <see cref="FrameEdgeTokens"/> tokens of the newest user message: templates
+/// wrap a varying fill ("Solve: {problem} Show every step of your reasoning"), so their frames stay near-identical
+/// while the fill changes. Its 2-token shingles are sketched with one-permutation MinHash
+/// (<see cref="SignatureBins"/> bins) and cut into <see cref="Bands"/> LSH bands of <see cref="RowsPerBand"/> rows
+/// (Indyk and Motwani, 1998; Leskovec, Rajaraman and Ullman, "Mining of Massive Datasets", ch. 3): two frames with
+/// Jaccard similarity J share at least one band with probability 1 − (1 − J²)⁸ (0.90 at J = 0.5, 0.28 at J = 0.2).
+/// Not thread-safe: use one analyzer per worker.
+/// </remarks>
+public sealed class ExchangeAnalyzer
+{
+    /// <summary>LSH bands per frame signature.</summary>
+    public const int Bands = 8;
+    /// <summary>Rows (MinHash bins) per band.</summary>
+    public const int RowsPerBand = 2;
+    /// <summary>MinHash bins per frame signature.</summary>
+    public const int SignatureBins = Bands * RowsPerBand;
+    /// <summary>Tokens taken from each end of the newest user message to form the prompt frame.</summary>
+    public const int FrameEdgeTokens = 12;
+
+    /// <summary>Characters of system text analysed.</summary>
+    public const int SystemCap = 4096;
+    /// <summary>Characters analysed from each earlier user message, and in total.</summary>
+    public const int EarlierUserCap = 512, EarlierUserTotal = 2048;
+    /// <summary>Characters analysed from the head and the tail of the newest user message.</summary>
+    public const int LastUserHead = 6144, LastUserTail = 2048;
+    /// <summary>Characters of system text hashed into the system-template key.</summary>
+    public const int SystemKeyChars = 2048;
+
+    private const int MaxTokens = 4096;
+
+    private readonly SignalPipeline _pipeline;
+    private readonly ReferenceIndex _reference;
+    private readonly char[] _prompt = new char[(SystemCap + EarlierUserTotal + LastUserHead + LastUserTail) * 2 + 64];
+    private readonly ulong[] _tokens = new ulong[MaxTokens];
+    private readonly ulong[] _shingles = new ulong[MaxTokens];
+    private readonly ulong[] _frame = new ulong[FrameEdgeTokens * 2];
+    private readonly uint[] _signature = new uint[SignatureBins];
+
+    /// <summary>Creates an analyzer.</summary>
+    public ExchangeAnalyzer(SignalPipeline pipeline, ReferenceIndex reference)
+    {
+        _pipeline = pipeline;
+        _reference = reference;
+    }
+
+    /// <summary>The normalised prompt of the last analysed exchange (valid until the next call).</summary>
+    public ReadOnlySpan<char> LastPrompt => _prompt.AsSpan(0, _promptLength);
+
+    private int _promptLength;
+
+    /// <summary>Analyses <paramref name="x"/> into <paramref name="result"/>.</summary>
+    /// <param name="x">The exchange.</param>
+    /// <param name="replayedFromOther">Request signatures issued to other accounts (from the engine's registry).</param>
+    /// <param name="replayedFromSame">Request signatures issued to the same account.</param>
+    /// <param name="result">Receives the features.</param>
+    public void Analyze(Exchange x, int replayedFromOther, int replayedFromSame, ExchangeAnalysis result)
+    {
+        var prompt = _prompt.AsSpan();
+        int w = 0, promptChars = 0;
+
+        // System text.
+        int budget = SystemCap;
+        int lastUser = -1;
+        var segments = x.Segments;
+        for (int i = 0; i < segments.Length; i++)
+        {
+            var seg = segments[i];
+            if (seg.Role == MessageRole.User) lastUser = i;
+            if (seg.Role is MessageRole.System or MessageRole.User) promptChars += seg.Length;
+            if (seg.Role != MessageRole.System || budget == 0) continue;
+            var text = x.Text(seg);
+            int take = Math.Min(text.Length, budget);
+            TextNormalizer.Append(text[..take], prompt, ref w);
+            budget -= take;
+            Separate(prompt, ref w);
+        }
+        int userStart = w;
+
+        // Earlier user turns (heads only), then the newest user message (head and tail).
+        budget = EarlierUserTotal;
+        for (int i = 0; i < lastUser && budget > 0; i++)
+        {
+            var seg = segments[i];
+            if (seg.Role != MessageRole.User) continue;
+            var text = x.Text(seg);
+            int take = Math.Min(Math.Min(text.Length, EarlierUserCap), budget);
+            TextNormalizer.Append(text[..take], prompt, ref w);
+            budget -= take;
+            Separate(prompt, ref w);
+        }
+        int lastStart = w;
+        if (lastUser >= 0)
+        {
+            var text = x.Text(segments[lastUser]);
+            if (text.Length <= LastUserHead + LastUserTail) TextNormalizer.Append(text, prompt, ref w);
+            else
+            {
+                TextNormalizer.Append(text[..LastUserHead], prompt, ref w);
+                Separate(prompt, ref w);
+                TextNormalizer.Append(text[^LastUserTail..], prompt, ref w);
+            }
+        }
+        int lastEnd = w;
+        _promptLength = w;
+
+        // Tokens of the newest user message: reference look-up and the template frame.
+        int t = Tokenizer.Hash(prompt[lastStart..lastEnd], _tokens);
+        ReferenceMatch? match = null;
+        if (t > 0)
+        {
+            int s = Shingles.Hash(_tokens.AsSpan(0, t), ReferenceIndex.ShingleWidth, _shingles);
+            match = _reference.Lookup(_shingles.AsSpan(0, s));
+        }
+
+        int k = 0;
+        var keys = result.TemplateKeys;
+        if (userStart > 0)
+        {
+            int sysLen = Math.Min(userStart, SystemKeyChars);
+            keys[k++] = IndicatorKey.Make(IndicatorKind.SystemTemplate, Hash64.Of(prompt[..sysLen]));
+        }
+        if (x.ToolCount > 0) keys[k++] = IndicatorKey.Make(IndicatorKind.ToolSet, x.ToolSetHash);
+        if (t > 0)
+        {
+            int f;
+            if (t <= 2 * FrameEdgeTokens)
+            {
+                _tokens.AsSpan(0, t).CopyTo(_frame);
+                f = t;
+            }
+            else
+            {
+                _tokens.AsSpan(0, FrameEdgeTokens).CopyTo(_frame);
+                _tokens.AsSpan(t - FrameEdgeTokens, FrameEdgeTokens).CopyTo(_frame.AsSpan(FrameEdgeTokens));
+                f = 2 * FrameEdgeTokens;
+            }
+            int fs = Shingles.Hash(_frame.AsSpan(0, f), 2, _shingles);
+            OnePermutationMinHash.Compute(_shingles.AsSpan(0, fs), _signature);
+            for (int b = 0; b < Bands; b++)
+            {
+                ulong h = Hash64.Combine(Hash64.Combine((ulong)(b + 1), _signature[b * RowsPerBand]), _signature[b * RowsPerBand + 1]);
+                keys[k++] = IndicatorKey.Make(IndicatorKind.PromptTemplate, h);
+            }
+        }
+        result.TemplateKeyCount = k;
+        result.ReferenceDataset = match?.Dataset;
+        result.PromptChars = promptChars;
+        result.InputTokens = x.PromptTokens > 0 ? x.PromptTokens : promptChars / 4 + 1;
+
+        var context = new ExchangeContext(replayedFromOther, replayedFromSame, match?.Dataset, match?.AnchorHits ?? 0);
+        _pipeline.Evaluate(x, prompt[..w], userStart, context, result.Scores);
+        result.Finish();
+    }
+
+    private static void Separate(Span<char> prompt, ref int w)
+    {
+        if (w > 0 && w < prompt.Length && prompt[w - 1] != '\n')
+        {
+            if (prompt[w - 1] == ' ') w--;
+            prompt[w++] = '\n';
+        }
+    }
+}

@@ -1,0 +1,218 @@
+using DistillGuard.Core.Indicators;
+using DistillGuard.Core.Profiles;
+using DistillGuard.Core.Scoring;
+
+namespace DistillGuard.Core.Campaigns;
+
+/// <summary>
+/// Maintains communities of the candidate-account graph with weighted label propagation (Raghavan, Albert and
+/// Kumara, "Near linear time algorithm to detect community structures in large-scale networks", Phys. Rev. E 76,
+/// 036106, 2007) and keeps each community's campaign assessment current.
+/// </summary>
+/// <remarks>
+/// Incremental: <see cref="MarkDirty"/> queues an account whose evidence or indicators changed; <see cref="Reconcile"/>
+/// re-labels only dirty accounts and, when a label changes, their neighbours, within a work budget (bounded, amortised
+/// work per exchange), then re-assesses the touched communities and lifts their members. <see cref="Recompute"/> runs
+/// the whole graph from singleton labels in account-id order, so its result depends only on the final graph, not on
+/// arrival order. Ties between labels go to the current label, then to the label whose owner has the smallest
+/// account id.
+/// </remarks>
+public sealed class CommunityTracker
+{
+    /// <summary>Most full passes of <see cref="Recompute"/>.</summary>
+    public const int MaxPasses = 30;
+
+    private readonly Func<int, AccountProfile> _profile;
+    private readonly Func<int> _count;
+    private readonly CampaignGraph _graph;
+    private readonly RiskModel _model;
+    private readonly IndicatorIndex _index;
+    private readonly Dictionary<int, HashSet<int>> _members = new();
+    private readonly Dictionary<int, Campaign> _campaigns = new();
+    private readonly HashSet<int> _dirty = new();
+    private readonly List<Neighbour> _neighbours = new();
+    private readonly List<ulong> _keys = new();
+    private readonly Dictionary<int, float> _labelScores = new();
+    private readonly AccountAssessment _scratch = new();
+
+    /// <summary>Creates the tracker.</summary>
+    public CommunityTracker(Func<int, AccountProfile> profile, Func<int> count, CampaignGraph graph, RiskModel model, IndicatorIndex index)
+    {
+        _profile = profile;
+        _count = count;
+        _graph = graph;
+        _model = model;
+        _index = index;
+    }
+
+    /// <summary>Accounts waiting for re-labelling.</summary>
+    public int DirtyCount => _dirty.Count;
+
+    /// <summary>Assessed communities with at least the minimum number of accounts, keyed by label.</summary>
+    public IReadOnlyDictionary<int, Campaign> Campaigns => _campaigns;
+
+    /// <summary>Invoked for each member whose final risk was updated by a campaign re-assessment.</summary>
+    public Action<AccountProfile>? MemberUpdated { get; set; }
+
+    /// <summary>Queues a candidate account for re-labelling.</summary>
+    public void MarkDirty(int account) => _dirty.Add(account);
+
+    /// <summary>Re-labels dirty accounts (and neighbours of accounts whose label changed) within <paramref name="budget"/> units of work.</summary>
+    /// <returns>Work done (accounts visited plus edges read).</returns>
+    public int Reconcile(int budget)
+    {
+        if (_dirty.Count == 0) return 0;
+        var queue = new Queue<int>(_dirty);
+        var queued = new HashSet<int>(_dirty);
+        _dirty.Clear();
+        var touched = new HashSet<int>();
+        int work = 0;
+        while (queue.Count > 0)
+        {
+            if (work >= budget)
+            {
+                foreach (var rest in queue) _dirty.Add(rest);
+                break;
+            }
+            int a = queue.Dequeue();
+            queued.Remove(a);
+            var p = _profile(a);
+            if (!p.Candidate) continue;
+            int old = p.Label;
+            int label = Relabel(p);
+            work += 1 + _neighbours.Count;
+            if (old >= 0) touched.Add(old);
+            touched.Add(label);
+            if (label != old)
+            {
+                foreach (var nb in _neighbours)
+                    if (queued.Add(nb.Account)) queue.Enqueue(nb.Account);
+            }
+        }
+        foreach (var label in touched) Assess(label);
+        return work;
+    }
+
+    /// <summary>Recomputes every community from scratch, deterministically, and re-assesses all campaigns.</summary>
+    public void Recompute()
+    {
+        var candidates = new List<AccountProfile>();
+        for (int i = 0; i < _count(); i++)
+        {
+            var p = _profile(i);
+            if (p.Candidate) candidates.Add(p);
+        }
+        candidates.Sort(static (x, y) => string.CompareOrdinal(x.AccountId, y.AccountId));
+        _members.Clear();
+        _campaigns.Clear();
+        _dirty.Clear();
+        foreach (var p in candidates) SetLabel(p, p.Index);
+
+        // Adjacency is read once: label propagation passes re-read it many times.
+        var adjacency = new Dictionary<int, Neighbour[]>(candidates.Count);
+        foreach (var p in candidates)
+        {
+            _graph.Neighbours(p, _model.Options.EdgeThreshold, _neighbours, _keys);
+            adjacency[p.Index] = _neighbours.ToArray();
+        }
+        for (int pass = 0; pass < MaxPasses; pass++)
+        {
+            bool changed = false;
+            foreach (var p in candidates)
+            {
+                int label = Choose(p, adjacency[p.Index]);
+                if (label != p.Label) { SetLabel(p, label); changed = true; }
+            }
+            if (!changed) break;
+        }
+        foreach (var p in candidates) p.LinkStrength = LinkStrength(p, adjacency[p.Index]);
+        foreach (var label in _members.Keys.ToList()) Assess(label);
+    }
+
+    /// <summary>The campaign a member belongs to, if its community is large enough.</summary>
+    public Campaign? CampaignOf(AccountProfile p) => p.Label >= 0 && _campaigns.TryGetValue(p.Label, out var c) ? c : null;
+
+    private int Relabel(AccountProfile p)
+    {
+        _graph.Neighbours(p, _model.Options.EdgeThreshold, _neighbours, _keys);
+        int label = Choose(p, _neighbours);
+        if (label != p.Label) SetLabel(p, label);
+        p.LinkStrength = LinkStrength(p, _neighbours);
+        return label;
+    }
+
+    private int Choose(AccountProfile p, IReadOnlyList<Neighbour> neighbours)
+    {
+        if (neighbours.Count == 0) return p.Index;
+        _labelScores.Clear();
+        foreach (var nb in neighbours)
+        {
+            int l = _profile(nb.Account).Label;
+            if (l < 0) l = nb.Account;
+            _labelScores[l] = _labelScores.TryGetValue(l, out var s) ? s + nb.Weight : nb.Weight;
+        }
+        int best = -1;
+        float bestScore = float.MinValue;
+        foreach (var (label, raw) in _labelScores)
+        {
+            float score = MathF.Round(raw, 4);
+            if (score > bestScore || (score == bestScore && Prefer(label, best, p.Label)))
+            {
+                best = label;
+                bestScore = score;
+            }
+        }
+        return best;
+    }
+
+    private bool Prefer(int candidate, int incumbent, int current)
+    {
+        if (candidate == current) return true;
+        if (incumbent == current) return false;
+        return string.CompareOrdinal(_profile(candidate).AccountId, _profile(incumbent).AccountId) < 0;
+    }
+
+    private float LinkStrength(AccountProfile p, IReadOnlyList<Neighbour> neighbours)
+    {
+        float sum = 0;
+        foreach (var nb in neighbours) if (_profile(nb.Account).Label == p.Label) sum += nb.Weight;
+        return sum;
+    }
+
+    private void SetLabel(AccountProfile p, int label)
+    {
+        if (p.Label >= 0 && _members.TryGetValue(p.Label, out var old))
+        {
+            old.Remove(p.Index);
+            if (old.Count == 0) _members.Remove(p.Label);
+        }
+        p.Label = label;
+        if (!_members.TryGetValue(label, out var set)) _members[label] = set = new HashSet<int>();
+        set.Add(p.Index);
+    }
+
+    private void Assess(int label)
+    {
+        if (!_members.TryGetValue(label, out var set) || set.Count < _model.Options.MinCampaignAccounts)
+        {
+            bool had = _campaigns.Remove(label);
+            if (set is not null)
+                foreach (var i in set)
+                {
+                    var p = _profile(i);
+                    if (had || p.Risk != p.OwnRisk) { p.Risk = p.OwnRisk; MemberUpdated?.Invoke(p); }
+                }
+            return;
+        }
+        var c = new Campaign { Label = label };
+        foreach (var i in set.Order()) c.Members.Add(_profile(i));
+        CampaignAssessor.Assess(c, _model, _index, _scratch);
+        _campaigns[label] = c;
+        foreach (var m in c.Members)
+        {
+            float lifted = RiskModel.Lift(c.Risk, m.LinkStrength, m.OwnContent);
+            m.Risk = MathF.Max(m.OwnRisk, lifted);
+            MemberUpdated?.Invoke(m);
+        }
+    }
+}

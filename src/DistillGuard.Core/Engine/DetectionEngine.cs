@@ -1,0 +1,349 @@
+using DistillGuard.Core.Analysis;
+using DistillGuard.Core.Campaigns;
+using DistillGuard.Core.Exchanges;
+using DistillGuard.Core.Indicators;
+using DistillGuard.Core.Profiles;
+using DistillGuard.Core.Reference;
+using DistillGuard.Core.Registries;
+using DistillGuard.Core.Scoring;
+using DistillGuard.Core.Signals;
+using DistillGuard.Core.Text;
+
+namespace DistillGuard.Core.Engine;
+
+/// <summary>The verdict state of an account after an exchange, for hosts that act on it (the gateway).</summary>
+/// <param name="Account">The account's profile (live object: read, do not keep across threads).</param>
+/// <param name="Risk">Risk 0–100 after campaign lift.</param>
+/// <param name="Verdict">Current verdict.</param>
+/// <param name="TopSignal">The strongest extraction signal of this exchange, if it was a hit.</param>
+public readonly record struct ExchangeOutcome(AccountProfile Account, float Risk, Verdict Verdict, SignalKind? TopSignal);
+
+/// <summary>
+/// The incremental detection engine: ingest → signals → profiles → campaigns → verdicts, one exchange at a time, with
+/// bounded work per exchange. The CLI scan, the gateway and the cluster all host this one engine.
+/// </summary>
+/// <remarks>
+/// <para>Per exchange: the analyzer scores the signals and derives template keys; the account's profile absorbs it;
+/// new indicators update document frequencies and, for candidate accounts (those with extraction evidence), the
+/// posting lists that reveal shared indicators. Every <see cref="EngineOptions.ReconcileInterval"/> exchanges the
+/// communities touched since the last reconciliation are re-labelled and re-assessed. <c>first_flagged_at</c> is the
+/// stream time at which an account first reached <c>attack</c> in this order.</para>
+/// <para>Not thread-safe: a host serialises calls (one worker, or a lock).</para>
+/// </remarks>
+public sealed class DetectionEngine
+{
+    private readonly EngineOptions _options;
+    private readonly ExchangeAnalyzer _analyzer;
+    private readonly ExchangeAnalysis _analysis = new();
+    private readonly RiskModel _model;
+    private readonly AccountAssessment _assessment = new();
+    private readonly IndicatorIndex _index;
+    private readonly SignatureRegistry _signatures = new();
+    private readonly ModelRegistry _models = new();
+    private readonly CampaignGraph _graph;
+    private readonly CommunityTracker _communities;
+    private readonly List<AccountProfile> _profiles = new();
+    private readonly Dictionary<string, AccountProfile> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AccountProfile>.AlternateLookup<ReadOnlySpan<char>> _byIdSpan;
+    private readonly ulong[] _newKeys = new ulong[ProfileUpdater.MaxNewKeys];
+    private long _sinceReconcile;
+
+    /// <summary>Creates an engine.</summary>
+    public DetectionEngine(EngineOptions? options = null)
+    {
+        _options = options ?? new EngineOptions();
+        var signals = _options.Signals ?? SignalPipeline.DefaultSignals();
+        Reference = _options.Reference ?? ReferenceIndex.LoadBuiltIn();
+        _analyzer = new ExchangeAnalyzer(new SignalPipeline(signals), Reference);
+        _model = new RiskModel(_options.Scoring, _options.DisposableDomains ?? DisposableDomains.BuiltIn);
+        _index = new IndicatorIndex(_options.PostingCap);
+        _graph = new CampaignGraph(_index, i => _profiles[i], () => _profiles.Count);
+        _communities = new CommunityTracker(i => _profiles[i], () => _profiles.Count, _graph, _model, _index)
+        {
+            MemberUpdated = ApplyVerdict,
+        };
+        _byIdSpan = _byId.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>The options in use.</summary>
+    public EngineOptions Options => _options;
+
+    /// <summary>The reference index in use.</summary>
+    public ReferenceIndex Reference { get; }
+
+    /// <summary>The risk model in use.</summary>
+    public RiskModel Model => _model;
+
+    /// <summary>The indicator index (document frequencies and candidate posting lists).</summary>
+    public IndicatorIndex Indicators => _index;
+
+    /// <summary>Accounts known (from exchanges or the accounts file).</summary>
+    public int AccountCount => _profiles.Count;
+
+    /// <summary>Exchanges processed.</summary>
+    public long ExchangeCount { get; private set; }
+
+    /// <summary>Latest exchange time seen (Unix ms): the engine's notion of "now".</summary>
+    public long StreamClockMs { get; private set; }
+
+    /// <summary>Earliest exchange time seen (Unix ms), or 0.</summary>
+    public long StreamStartMs { get; private set; }
+
+    /// <summary>Every account profile, in order of first appearance.</summary>
+    public IReadOnlyList<AccountProfile> Accounts => _profiles;
+
+    /// <summary>Assessed multi-account communities, keyed by label.</summary>
+    public IReadOnlyDictionary<int, Campaign> Campaigns => _communities.Campaigns;
+
+    /// <summary>The account with id <paramref name="accountId"/>, or null.</summary>
+    public AccountProfile? Find(ReadOnlySpan<char> accountId) => _byIdSpan.TryGetValue(accountId, out var p) ? p : null;
+
+    /// <summary>The campaign an account belongs to, or null.</summary>
+    public Campaign? CampaignOf(AccountProfile p) => _communities.CampaignOf(p);
+
+    /// <summary>Adds or updates registry facts about an account (the accounts file, or a registry lookup).</summary>
+    public AccountProfile RegisterAccount(AccountMetadata metadata)
+    {
+        var p = Resolve(metadata.AccountId);
+        p.Metadata = metadata;
+        int n = 0;
+        if (!string.IsNullOrEmpty(metadata.PaymentFingerprint))
+            n = AddMetaKey(p, IndicatorKey.Of(IndicatorKind.Payment, metadata.PaymentFingerprint), n);
+        if (!string.IsNullOrEmpty(metadata.EmailDomain))
+        {
+            var domain = metadata.EmailDomain.ToLowerInvariant();
+            n = AddMetaKey(p, IndicatorKey.Of(IndicatorKind.EmailDomain, domain), n);
+            if (metadata.CreatedAtMs is long created)
+                n = AddMetaKey(p, IndicatorKey.Of(IndicatorKind.CreationBurst, $"{domain}@{created / 3_600_000}"), n);
+        }
+        RegisterNewKeys(p, n, null);
+        return p;
+    }
+
+    /// <summary>Processes one exchange.</summary>
+    /// <param name="x">The exchange; its account id must not be empty.</param>
+    /// <param name="source">Where it came from (file name), used to name evidence when the exchange has no id.</param>
+    /// <param name="line">Line number in <paramref name="source"/>.</param>
+    /// <exception cref="ArgumentException">The exchange has no account id.</exception>
+    public ExchangeOutcome Process(Exchange x, string? source = null, long line = 0)
+    {
+        if (x.AccountId.IsEmpty) throw new ArgumentException("The exchange has no account id.", nameof(x));
+        var p = _byIdSpan.TryGetValue(x.AccountId, out var found) ? found : Resolve(x.AccountId.ToString());
+        long ts = x.TimestampMs;
+        if (ExchangeCount == 0 || ts < StreamStartMs) StreamStartMs = ts;
+        if (ts > StreamClockMs) StreamClockMs = ts;
+        ExchangeCount++;
+
+        // Reasoning signatures: classify those sent back, then remember those issued.
+        int other = 0, same = 0;
+        foreach (var sig in x.RequestSignatures)
+        {
+            switch (_signatures.CheckReplay(sig, p.Index))
+            {
+                case SignatureRelation.OtherAccount: other++; break;
+                case SignatureRelation.SameAccount: same++; break;
+            }
+        }
+        foreach (var sig in x.ResponseSignatures)
+        {
+            int replayer = _signatures.RecordIssued(sig, p.Index);
+            if (replayer >= 0) CreditLateReplay(_profiles[replayer]);
+        }
+
+        _analyzer.Analyze(x, other, same, _analysis);
+        bool newModel = _models.Observe(x.Model, ts);
+        int n = ProfileUpdater.Apply(p, x, _analysis, newModel, _newKeys);
+
+        bool hit = _analysis.IsExtractionHit;
+        if (!p.Candidate && hit) Promote(p, x);
+        RegisterNewKeys(p, n, x);
+        if (p.Candidate)
+        {
+            for (int i = 0; i < _analysis.TemplateKeyCount; i++) _index.CountContent(_analysis.TemplateKeys[i], _analysis.TopScore);
+            FillDisplays(p, x);
+            p.Evidence!.CountHour(ts);
+            if (hit && _options.Evidence != EvidenceMode.None && p.Evidence.Wants(_analysis.TopScore))
+                p.Evidence.Offer(MakeExample(x, source, line));
+            if (hit || p.Exchanges % 16 == 0) Rescore(p);
+            if (n > 0 || p.Exchanges % 64 == 0) _communities.MarkDirty(p.Index);
+        }
+
+        if (++_sinceReconcile >= _options.ReconcileInterval)
+        {
+            _sinceReconcile = 0;
+            _communities.Reconcile(_options.ReconcileBudget);
+        }
+        return new ExchangeOutcome(p, p.Risk, p.Verdict, hit ? _analysis.TopSignal : null);
+    }
+
+    /// <summary>Scores of the last processed exchange's signals, 0–1, indexed by <see cref="SignalKind"/> (valid until the next call).</summary>
+    public ReadOnlySpan<float> LastScores => _analysis.Scores;
+
+    /// <summary>Runs every pending incremental reconciliation without a work budget.</summary>
+    public void Flush()
+    {
+        while (_communities.DirtyCount > 0) _communities.Reconcile(int.MaxValue);
+    }
+
+    /// <summary>
+    /// Ends the stream: recomputes all communities deterministically from the final state and settles every verdict.
+    /// Accounts that first reach <c>attack</c> here are flagged at the final stream time.
+    /// </summary>
+    public void Finish()
+    {
+        foreach (var p in _profiles)
+        {
+            if (p.Candidate) Rescore(p);
+            else
+            {
+                p.OwnRisk = _model.Assess(p, _index, _assessment).OwnRisk;
+                p.OwnContent = _assessment.Content;
+                p.Risk = p.OwnRisk;
+                ApplyVerdict(p);
+            }
+        }
+        _communities.Recompute();
+    }
+
+    /// <summary>Assesses an account afresh (for reports): content, behaviour and infrastructure features.</summary>
+    public AccountAssessment Assess(AccountProfile p) => _model.Assess(p, _index);
+
+    private AccountProfile Resolve(string accountId)
+    {
+        if (_byId.TryGetValue(accountId, out var p)) return p;
+        p = new AccountProfile(accountId, _profiles.Count);
+        _profiles.Add(p);
+        _byId[accountId] = p;
+        return p;
+    }
+
+    private int AddMetaKey(AccountProfile p, ulong key, int n)
+    {
+        if (p.AddIndicator(key)) _newKeys[n++] = key;
+        return n;
+    }
+
+    private void RegisterNewKeys(AccountProfile p, int n, Exchange? x)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            ulong key = _newKeys[i];
+            _index.CountAccount(key);
+            if (p.Candidate) _index.AddPosting(key, p.Index, () => Display(key, p, x));
+        }
+    }
+
+    private void Promote(AccountProfile p, Exchange? x)
+    {
+        p.Candidate = true;
+        p.Evidence = new Evidence();
+        var keys = new List<ulong>();
+        CampaignGraph.KeysOf(p, keys);
+        foreach (var key in keys) _index.AddPosting(key, p.Index, () => Display(key, p, x));
+        _communities.MarkDirty(p.Index);
+    }
+
+    private void Rescore(AccountProfile p)
+    {
+        var a = _model.Assess(p, _index, _assessment);
+        p.OwnRisk = a.OwnRisk;
+        p.OwnContent = a.Content;
+        var campaign = _communities.CampaignOf(p);
+        p.Risk = campaign is null ? p.OwnRisk : MathF.Max(p.OwnRisk, RiskModel.Lift(campaign.Risk, p.LinkStrength, p.OwnContent));
+        ApplyVerdict(p);
+    }
+
+    private void ApplyVerdict(AccountProfile p)
+    {
+        p.Verdict = _model.VerdictOf(p.Risk);
+        if (p.Verdict == Verdict.Attack && p.FirstFlaggedAtMs == 0) p.FirstFlaggedAtMs = StreamClockMs;
+    }
+
+    private void CreditLateReplay(AccountProfile replayer)
+    {
+        // A replay seen before the issuance it replays (out-of-order partitions): credit it now.
+        replayer.Hits[(int)SignalKind.ReasoningReplay]++;
+        replayer.ScoreSum[(int)SignalKind.ReasoningReplay] += 0.9f;
+        replayer.ExtractionHits++;
+        if (!replayer.Candidate) Promote(replayer, null);
+        Rescore(replayer);
+    }
+
+    private void FillDisplays(AccountProfile p, Exchange x)
+    {
+        for (int i = 0; i < p.IndicatorCount; i++) FillDisplay(p.IndicatorKeys[i], p, x);
+        for (int i = 0; i < _analysis.TemplateKeyCount; i++) FillDisplay(_analysis.TemplateKeys[i], p, x);
+    }
+
+    private void FillDisplay(ulong key, AccountProfile p, Exchange x)
+    {
+        if (_index.TryGetPosting(key, out var posting) && posting.Display is null) posting.Display = Display(key, p, x);
+    }
+
+    private bool InCurrentExchange(ulong key)
+    {
+        for (int i = 0; i < _analysis.TemplateKeyCount; i++) if (_analysis.TemplateKeys[i] == key) return true;
+        return false;
+    }
+
+    private string? Display(ulong key, AccountProfile p, Exchange? x)
+    {
+        var kind = IndicatorKey.KindOf(key);
+        switch (kind)
+        {
+            case IndicatorKind.Payment:
+                return "payment:" + IndicatorKey.Hex(key);
+            case IndicatorKind.EmailDomain:
+                return p.Metadata?.EmailDomain?.ToLowerInvariant();
+            case IndicatorKind.CreationBurst:
+                return p.Metadata is { EmailDomain: { } d, CreatedAtMs: long c }
+                    ? $"{d.ToLowerInvariant()} created {DateTimeOffset.FromUnixTimeMilliseconds(c / 3_600_000 * 3_600_000):yyyy-MM-dd HH}:00Z"
+                    : null;
+        }
+        if (x is null) return null;
+        if (IndicatorKey.IsTemplate(key) && !InCurrentExchange(key)) return null;
+        switch (kind)
+        {
+            case IndicatorKind.Ip:
+                return IndicatorKey.Of(IndicatorKind.Ip, x.ClientIp) == key ? x.ClientIp.ToString() : null;
+            case IndicatorKind.Network:
+            {
+                Span<char> net = stackalloc char[64];
+                int len = IndicatorKey.NetworkOf(x.ClientIp, net);
+                return len > 0 && IndicatorKey.Of(IndicatorKind.Network, net[..len]) == key ? net[..len].ToString() : null;
+            }
+            case IndicatorKind.UserAgent:
+                return IndicatorKey.Of(IndicatorKind.UserAgent, x.UserAgent) == key ? Truncate(x.UserAgent, 120) : null;
+            case IndicatorKind.ToolSet:
+                return $"tool set of {x.ToolCount} tools";
+            case IndicatorKind.SystemTemplate:
+                return _options.Evidence == EvidenceMode.None ? "system prompt " + IndicatorKey.Hex(key) : "system: " + Redactor.Excerpt(FirstText(x, MessageRole.System), 120);
+            case IndicatorKind.PromptTemplate:
+                return _options.Evidence == EvidenceMode.None ? "prompt template " + IndicatorKey.Hex(key) : "prompt: " + Redactor.Excerpt(LastText(x, MessageRole.User), 120);
+        }
+        return null;
+    }
+
+    private EvidenceExample MakeExample(Exchange x, string? source, long line)
+    {
+        string id = !x.Id.IsEmpty ? x.Id.ToString() : source is null ? $"line {line}" : $"{source}:{line}";
+        var text = LastText(x, MessageRole.User);
+        if (text.IsEmpty) text = FirstText(x, MessageRole.System);
+        return new EvidenceExample(id, x.TimestampMs, _analysis.TopSignal, _analysis.TopScore, Redactor.Excerpt(text));
+    }
+
+    private static ReadOnlySpan<char> LastText(Exchange x, MessageRole role)
+    {
+        var segs = x.Segments;
+        for (int i = segs.Length - 1; i >= 0; i--) if (segs[i].Role == role) return x.Text(segs[i]);
+        return default;
+    }
+
+    private static ReadOnlySpan<char> FirstText(Exchange x, MessageRole role)
+    {
+        foreach (var s in x.Segments) if (s.Role == role) return x.Text(s);
+        return default;
+    }
+
+    private static string Truncate(ReadOnlySpan<char> s, int max) => s.Length <= max ? s.ToString() : s[..max].ToString() + "…";
+}

@@ -1,0 +1,26 @@
+namespace DistillGuard.Core.Indicators;
+
+/// <summary>The candidate accounts that share one indicator, with display text and, for templates, content suspicion.</summary>
+public sealed class Posting
+{
+    /// <summary>Candidate accounts holding the indicator (dense engine indexes); cleared when <see cref="Popular"/>.</summary>
+    public List<int> Accounts { get; } = new(2);
+
+    /// <summary>True once more than the posting cap of candidates share the indicator; it then no longer links accounts.</summary>
+    public bool Popular { get; internal set; }
+
+    /// <summary>Candidate accounts ever added (also after the list was dropped).</summary>
+    public int AccountTotal { get; internal set; }
+
+    /// <summary>What an analyst sees for the indicator: an IP, a /24, a domain, a hashed payment fingerprint or a redacted template excerpt.</summary>
+    public string? Display { get; internal set; }
+
+    /// <summary>Sum of the strongest extraction score (0–1) of each candidate exchange that carried this indicator.</summary>
+    public double ContentSum { get; internal set; }
+
+    /// <summary>Candidate exchanges that carried this indicator.</summary>
+    public int Exchanges { get; internal set; }
+
+    /// <summary>Share of extraction content in the exchanges carrying the indicator (smoothed towards 0.5 for small counts), 0–1.</summary>
+    public double Suspicion => (ContentSum + 0.5) / (Exchanges + 1);
+}

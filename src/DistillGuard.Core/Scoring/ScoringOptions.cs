@@ -1,0 +1,23 @@
+namespace DistillGuard.Core.Scoring;
+
+/// <summary>
+/// Thresholds and weights of the risk model. Defaults are documented in docs/detection.md; every score is 0–100,
+/// higher = riskier.
+/// </summary>
+public sealed record ScoringOptions
+{
+    /// <summary>Risk at or above which the verdict is <c>attack</c>.</summary>
+    public float AttackThreshold { get; init; } = 70f;
+
+    /// <summary>Risk at or above which the verdict is <c>suspicious</c>.</summary>
+    public float SuspiciousThreshold { get; init; } = 40f;
+
+    /// <summary>Minimum edge weight for two accounts to be neighbours in the campaign graph.</summary>
+    public float EdgeThreshold { get; init; } = 0.4f;
+
+    /// <summary>Fewest accounts in a multi-account campaign (smaller communities are reported as their members alone).</summary>
+    public int MinCampaignAccounts { get; init; } = 2;
+
+    /// <summary>The defaults.</summary>
+    public static ScoringOptions Default { get; } = new();
+}
