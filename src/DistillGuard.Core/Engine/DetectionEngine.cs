@@ -256,6 +256,7 @@ public sealed class DetectionEngine
     private void ApplyVerdict(AccountProfile p)
     {
         p.Verdict = _model.VerdictOf(p.Risk);
+        if (p.Verdict >= Verdict.Suspicious && p.FirstSuspiciousAtMs == 0) p.FirstSuspiciousAtMs = StreamClockMs;
         if (p.Verdict == Verdict.Attack && p.FirstFlaggedAtMs == 0) p.FirstFlaggedAtMs = StreamClockMs;
     }
 

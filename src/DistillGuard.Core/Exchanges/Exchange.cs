@@ -206,6 +206,14 @@ public sealed class Exchange
         return true;
     }
 
+    /// <summary>Changes the role of segment <paramref name="index"/> (parsers learn a message's role after its content when keys come in that order).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No such segment.</exception>
+    public void SetSegmentRole(int index, MessageRole role)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)SegmentCount, nameof(index));
+        _segments[index] = _segments[index] with { Role = role };
+    }
+
     /// <summary>Records the hash of a reasoning signature carried in the request (ignored beyond <see cref="MaxSignatures"/>).</summary>
     public void AddRequestSignature(ulong hash)
     {

@@ -198,6 +198,7 @@ public static class FindingsBuilder
             },
             Reasons = reasons,
             FirstFlaggedAt = p.FirstFlaggedAtMs > 0 ? Time(p.FirstFlaggedAtMs) : null,
+            FirstSuspiciousAt = p.FirstSuspiciousAtMs > 0 ? Time(p.FirstSuspiciousAtMs) : null,
             ExchangeCount = p.Exchanges,
             FirstSeen = p.Exchanges > 0 ? Time(p.FirstSeenMs) : null,
             LastSeen = p.Exchanges > 0 ? Time(p.LastSeenMs) : null,

@@ -128,6 +128,8 @@ public sealed record AccountFinding
     [JsonPropertyName("reasons")] public List<ReasonFinding> Reasons { get; init; } = new();
     /// <summary>Time of the exchange at which the account first reached <c>attack</c> in stream order, or null.</summary>
     [JsonPropertyName("first_flagged_at")] public DateTimeOffset? FirstFlaggedAt { get; init; }
+    /// <summary>Time of the exchange at which the account first reached <c>suspicious</c> or higher in stream order, or null.</summary>
+    [JsonPropertyName("first_suspicious_at")] public DateTimeOffset? FirstSuspiciousAt { get; init; }
     /// <summary>Exchanges seen.</summary>
     [JsonPropertyName("exchange_count")] public int ExchangeCount { get; init; }
     /// <summary>First exchange time.</summary>

@@ -95,6 +95,8 @@ public sealed class AccountProfile
     public Scoring.Verdict Verdict;
     /// <summary>Time (Unix ms) at which the account first reached <c>attack</c> in stream order; 0 when never.</summary>
     public long FirstFlaggedAtMs;
+    /// <summary>Time (Unix ms) at which the account first reached <c>suspicious</c> or higher in stream order; 0 when never.</summary>
+    public long FirstSuspiciousAtMs;
     /// <summary>Community label in the campaign graph (-1 when none).</summary>
     public int Label = -1;
     /// <summary>Evidence kept for candidates only (examples, hourly activity); null for everyone else.</summary>

@@ -153,6 +153,33 @@ public sealed class ReferenceIndex
         return best < 0 ? null : new ReferenceMatch(_datasets[items[best] >> 25], bestHits);
     }
 
+    /// <summary>Combines indexes into one (their datasets side by side).</summary>
+    /// <exception cref="InvalidOperationException">Together they exceed the dataset or item limits.</exception>
+    public static ReferenceIndex Merge(params ReferenceIndex[] parts)
+    {
+        var datasets = new List<string>();
+        var anchors = new List<(uint, uint)>();
+        int itemOffset = 0;
+        foreach (var part in parts)
+        {
+            int datasetOffset = datasets.Count;
+            datasets.AddRange(part._datasets);
+            if (datasets.Count > ReferenceIndexBuilder.MaxDatasets) throw new InvalidOperationException($"A reference index holds at most {ReferenceIndexBuilder.MaxDatasets} datasets.");
+            foreach (var e in part._table)
+            {
+                if (e == 0) continue;
+                uint v = (uint)e;
+                int dataset = (int)(v >> 25) + datasetOffset;
+                int anchorsOfItem = (int)((v >> 23) & 3) + 1;
+                int item = (int)(v & 0x7FFFFF) + itemOffset;
+                if (item > 0x7FFFFF) throw new InvalidOperationException("Merged reference index exceeds 8,388,607 items.");
+                anchors.Add(((uint)(e >> 32), Pack(dataset, anchorsOfItem, item)));
+            }
+            itemOffset += part.ItemCount;
+        }
+        return new ReferenceIndex(datasets.ToArray(), anchors, itemOffset);
+    }
+
     internal static uint Fingerprint(ulong shingle)
     {
         uint fp = (uint)(shingle >> 32);

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using DistillGuard.Cli.Scanning;
+using DistillGuard.Core.Engine;
+using Spectre.Console;
+
+namespace DistillGuard.Cli.Commands;
+
+/// <summary><c>distillguard scan PATH... [--accounts FILE] [--out DIR] [--format table|json] [--fail-on attack]</c>.</summary>
+internal static class ScanCommand
+{
+    public static Command Create()
+    {
+        var paths = new Argument<string[]>("PATH")
+        {
+            Description = "Exchange logs: .jsonl or .jsonl.gz files, directories, glob patterns, or - for standard input",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var accounts = new Option<string?>("--accounts") { Description = "Accounts file (JSONL): created_at, email_domain, payment_fingerprint, program, …" };
+        var outDir = new Option<string?>("--out", "-o") { Description = "Directory for findings.json and report.html" };
+        var format = new Option<string>("--format") { Description = "Console output: a summary table, or the findings JSON", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json");
+        var failOn = new Option<string?>("--fail-on") { Description = "Exit with code 3 when an account's verdict is attack" };
+        failOn.AcceptOnlyFromAmong("attack");
+        var reference = new Option<string[]>("--reference")
+        {
+            Description = "More reference datasets for DATASET_SWEEP: JSONL with \"text\" (and \"dataset\"), or an index from 'reference build'",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var all = new Option<bool>("--all-accounts") { Description = "List benign accounts in findings.json too" };
+        var evidence = new Option<string>("--evidence") { Description = "Evidence text kept: redacted excerpts, or none (hashes and ids only)", DefaultValueFactory = _ => "redacted" };
+        evidence.AcceptOnlyFromAmong("redacted", "none");
+        var disposable = new Option<string?>("--disposable-domains") { Description = "More disposable e-mail domains, one per line" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress output" };
+
+        var command = new Command("scan", "Find distillation campaigns in LLM API exchange logs")
+        {
+            paths, accounts, outDir, format, failOn, reference, all, evidence, disposable, quiet,
+        };
+        command.SetAction((result, cancel) =>
+        {
+            var request = new ScanRequest
+            {
+                Inputs = result.GetValue(paths) ?? [],
+                AccountsFile = result.GetValue(accounts),
+                OutDir = result.GetValue(outDir),
+                Format = result.GetValue(format) ?? "table",
+                FailOnAttack = result.GetValue(failOn) == "attack",
+                ReferenceFiles = result.GetValue(reference) ?? [],
+                AllAccounts = result.GetValue(all),
+                Evidence = result.GetValue(evidence) == "none" ? EvidenceMode.None : EvidenceMode.Redacted,
+                DisposableDomainsFile = result.GetValue(disposable),
+                Quiet = result.GetValue(quiet),
+            };
+            bool interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
+            var runner = new ScanRunner(AnsiConsole.Console, Console.Out, Console.Error, interactive);
+            return Task.FromResult(runner.Run(request, cancel));
+        });
+        return command;
+    }
+}

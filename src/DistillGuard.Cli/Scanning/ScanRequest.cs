@@ -1,0 +1,18 @@
+using DistillGuard.Core.Engine;
+
+namespace DistillGuard.Cli.Scanning;
+
+/// <summary>Everything <c>distillguard scan</c> was asked to do.</summary>
+internal sealed record ScanRequest
+{
+    public required IReadOnlyList<string> Inputs { get; init; }
+    public string? AccountsFile { get; init; }
+    public string? OutDir { get; init; }
+    public string Format { get; init; } = "table";
+    public bool FailOnAttack { get; init; }
+    public IReadOnlyList<string> ReferenceFiles { get; init; } = [];
+    public bool AllAccounts { get; init; }
+    public EvidenceMode Evidence { get; init; } = EvidenceMode.Redacted;
+    public bool Quiet { get; init; }
+    public string? DisposableDomainsFile { get; init; }
+}

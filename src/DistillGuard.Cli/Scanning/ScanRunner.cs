@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using DistillGuard.Cli.Output;
+using DistillGuard.Core.Engine;
+using DistillGuard.Core.Findings;
+using DistillGuard.Ingest.Accounts;
+using DistillGuard.Ingest.Inputs;
+using DistillGuard.Ingest.Readers;
+using DistillGuard.Reports.Html;
+using Spectre.Console;
+
+namespace DistillGuard.Cli.Scanning;
+
+/// <summary>Runs <c>distillguard scan</c>: inputs → reader → engine → findings, report and console summary.</summary>
+internal sealed class ScanRunner
+{
+    /// <summary>Malformed lines printed to stderr before the rest are only counted.</summary>
+    public const int PrintedErrors = 20;
+
+    /// <summary>Malformed lines kept in findings.json.</summary>
+    public const int KeptErrors = 100;
+
+    private readonly IAnsiConsole _console;
+    private readonly TextWriter _stdout;
+    private readonly TextWriter _stderr;
+    private readonly bool _interactive;
+
+    public ScanRunner(IAnsiConsole console, TextWriter stdout, TextWriter stderr, bool interactive)
+    {
+        _console = console;
+        _stdout = stdout;
+        _stderr = stderr;
+        _interactive = interactive;
+    }
+
+    /// <summary>The findings of the last run (for tests and hosts).</summary>
+    public FindingsDocument? Findings { get; private set; }
+
+    public int Run(ScanRequest request, CancellationToken cancel = default)
+    {
+        List<InputSource> sources;
+        try
+        {
+            sources = InputResolver.Resolve(request.Inputs);
+        }
+        catch (InputNotFoundException e)
+        {
+            _stderr.WriteLine($"error: {e.Message}");
+            return ExitCodes.Usage;
+        }
+
+        var errors = new List<string>();
+        long errorCount = 0;
+        var errorLock = new object();
+        void Report(IngestError e)
+        {
+            lock (errorLock)
+            {
+                errorCount++;
+                var text = e.ToString();
+                if (errors.Count < KeptErrors) errors.Add(text);
+                if (errorCount <= PrintedErrors) _stderr.WriteLine($"warning: {text} (line skipped)");
+                else if (errorCount == PrintedErrors + 1) _stderr.WriteLine("warning: more malformed lines; they are counted in the summary and the first 100 are listed in findings.json");
+            }
+        }
+
+        EngineOptions options;
+        try
+        {
+            options = new EngineOptions
+            {
+                Evidence = request.Evidence,
+                Reference = ReferenceLoader.Load(request.ReferenceFiles, w => _stderr.WriteLine("warning: " + w)),
+                DisposableDomains = request.DisposableDomainsFile is null
+                    ? null
+                    : new HashSet<string>(DisposableDomains.BuiltIn.Concat(DisposableDomains.Read(new StreamReader(request.DisposableDomainsFile)))),
+            };
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            _stderr.WriteLine($"error: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        var engine = new DetectionEngine(options);
+
+        if (request.AccountsFile is not null)
+        {
+            try
+            {
+                foreach (var m in AccountsFileReader.Read(InputSource.File(request.AccountsFile), Report)) engine.RegisterAccount(m);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                _stderr.WriteLine($"error: {request.AccountsFile}: {e.Message}");
+                return ExitCodes.Usage;
+            }
+        }
+
+        var reader = new ExchangeLogReader(sources);
+        var clock = Stopwatch.StartNew();
+        var progress = new ScanProgress(_console, _stderr, _interactive && !request.Quiet, request.Quiet, reader, engine);
+        try
+        {
+            progress.Run(() => new ScanPipeline(reader, engine).Run(Report, progress.Tick, cancel));
+        }
+        catch (InvalidOperationException e)
+        {
+            _stderr.WriteLine($"error: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        engine.Finish();
+        clock.Stop();
+
+        if (reader.LinesRead > 0 && reader.Exchanges == 0)
+            _stderr.WriteLine("warning: no line of the input was a valid exchange; see docs/exchange-log.md for the format");
+
+        var input = new InputSummary
+        {
+            Sources = sources.Select(s => s.Name).ToList(),
+            LinesRead = reader.LinesRead,
+            Exchanges = reader.Exchanges,
+            LinesSkipped = reader.LinesSkipped,
+            Errors = errors,
+        };
+        var doc = FindingsBuilder.Build(engine, input, new FindingsOptions { IncludeBenign = request.AllAccounts });
+        Findings = doc;
+
+        var written = new List<string>();
+        if (request.OutDir is not null)
+        {
+            try
+            {
+                Directory.CreateDirectory(request.OutDir);
+                var findingsPath = Path.Combine(request.OutDir, "findings.json");
+                FindingsJson.Write(findingsPath, doc);
+                written.Add(findingsPath);
+                var reportPath = Path.Combine(request.OutDir, "report.html");
+                HtmlReport.Write(reportPath, doc);
+                written.Add(reportPath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _stderr.WriteLine($"error: cannot write to {request.OutDir}: {e.Message}");
+                return ExitCodes.Usage;
+            }
+        }
+
+        if (request.Format == "json")
+        {
+            using var buffer = new MemoryStream();
+            FindingsJson.Write(buffer, doc);
+            _stdout.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+            _stdout.Flush();
+        }
+        else
+        {
+            new ScanSummary(_console).Write(doc, clock.Elapsed, written);
+        }
+
+        return request.FailOnAttack && doc.Summary.AccountsAttack > 0 ? ExitCodes.AttackFound : ExitCodes.Ok;
+    }
+}
