@@ -32,38 +32,66 @@ internal static class ReferenceCommand
         ("cyberseceval_code_instruct.jsonl.gz", "cyberseceval_instruct"),
     ];
 
+    /// <summary>Which rows of a corpus feed the public-template index.</summary>
+    public enum TemplateRows { All, TemplatesOnly, SystemField, TemplatesAndSystem }
+
+    /// <summary>The public prompt templates: corpus file → which rows (the index behind "public templates link nobody").</summary>
+    public static readonly (string File, TemplateRows Rows)[] PublicTemplateCorpora =
+    [
+        ("reasoning_cot_templates.jsonl.gz", TemplateRows.All),
+        ("mtbench_judge_templates.jsonl.gz", TemplateRows.TemplatesAndSystem),
+        ("alpaca_eval_judge.jsonl.gz", TemplateRows.TemplatesAndSystem),
+        ("arena_hard_judge.jsonl.gz", TemplateRows.TemplatesAndSystem),
+        ("prometheus_judge.jsonl.gz", TemplateRows.TemplatesOnly),
+        ("ultrafeedback_templates.jsonl.gz", TemplateRows.All),
+        ("toolbench.jsonl.gz", TemplateRows.TemplatesOnly),
+        ("toolalpaca.jsonl.gz", TemplateRows.TemplatesOnly),
+        ("wizardlm_evol.jsonl.gz", TemplateRows.TemplatesOnly),
+        ("alpaca_seed.jsonl.gz", TemplateRows.TemplatesOnly),
+        ("codealpaca.jsonl.gz", TemplateRows.TemplatesOnly),
+        ("synthgen_templates_magicoder.jsonl.gz", TemplateRows.All),
+        ("mmlu_flan_cot_fewshot.jsonl.gz", TemplateRows.All),
+        ("flan_cot.jsonl.gz", TemplateRows.TemplatesOnly),
+        ("bbh_cot_prompts.jsonl.gz", TemplateRows.TemplatesOnly),
+        ("gptfuzz_jailbreak.jsonl.gz", TemplateRows.TemplatesOnly),
+        ("selfreminder_jailbreak.jsonl.gz", TemplateRows.All),
+        ("awesome_chatgpt_prompts.jsonl.gz", TemplateRows.All),
+    ];
+
     public static Command Create()
     {
         var corpora = new Option<string>("--corpora") { Description = "Folder of gzipped JSONL corpora with a \"text\" field", Required = true };
-        var output = new Option<string>("--out", "-o") { Description = "Index file to write", Required = true };
-        var build = new Command("build", "Build the reference index from the built-in list of public datasets") { corpora, output };
+        var output = new Option<string>("--out", "-o") { Description = "Folder for reference-index.bin and public-templates.bin", Required = true };
+        var build = new Command("build", "Build the dataset index and the public-template index from the built-in corpus lists") { corpora, output };
         build.SetAction(result =>
         {
             var dir = result.GetValue(corpora)!;
-            var builder = new ReferenceIndexBuilder();
+            var outDir = result.GetValue(output)!;
+            Directory.CreateDirectory(outDir);
+            var datasets = new ReferenceIndexBuilder();
             foreach (var (file, dataset) in BuiltInDatasets)
             {
-                var path = Path.Combine(dir, file);
-                if (!File.Exists(path))
-                {
-                    Console.Error.WriteLine($"error: {path}: corpus not found");
-                    return ExitCodes.Usage;
-                }
                 int added = 0;
-                foreach (var line in ReferenceLoader.ReadLines(path))
-                {
-                    if (string.IsNullOrWhiteSpace(line)) continue;
-                    using var doc = JsonDocument.Parse(line);
-                    var root = doc.RootElement;
-                    if (root.TryGetProperty("template", out var t) && t.ValueKind == JsonValueKind.True) continue;
-                    if (!root.TryGetProperty("text", out var text) || text.ValueKind != JsonValueKind.String) continue;
-                    if (builder.Add(dataset, text.GetString()!)) added++;
-                }
-                Console.WriteLine($"{dataset,-24} {added,7:N0} items");
+                foreach (var (row, isTemplate) in Rows(Path.Combine(dir, file)))
+                    if (!isTemplate && Text(row, "text") is { } text && datasets.Add(dataset, text)) added++;
+                Console.WriteLine($"dataset  {dataset,-26} {added,7:N0} items");
             }
-            var index = builder.Build();
-            using (var s = File.Create(result.GetValue(output)!)) index.Save(s);
-            Console.WriteLine($"{index.ItemCount:N0} items, {index.AnchorCount:N0} anchors, {new FileInfo(result.GetValue(output)!).Length:N0} bytes");
+            Save(datasets.Build(), Path.Combine(outDir, "reference-index.bin"));
+
+            var templates = new ReferenceIndexBuilder();
+            foreach (var (file, rows) in PublicTemplateCorpora)
+            {
+                string name = "template:" + file.Split('.')[0];
+                int added = 0;
+                foreach (var (row, isTemplate) in Rows(Path.Combine(dir, file)))
+                {
+                    bool takeText = rows == TemplateRows.All || (isTemplate && rows is TemplateRows.TemplatesOnly or TemplateRows.TemplatesAndSystem);
+                    if (takeText && Text(row, "text") is { } text && templates.Add(name, text, template: true)) added++;
+                    if (rows is TemplateRows.SystemField or TemplateRows.TemplatesAndSystem && Text(row, "system") is { } system && templates.Add(name, system, template: true)) added++;
+                }
+                Console.WriteLine($"template {name,-26} {added,7:N0} items");
+            }
+            Save(templates.Build(), Path.Combine(outDir, "public-templates.bin"));
             return ExitCodes.Ok;
         });
 
@@ -87,6 +115,28 @@ internal static class ReferenceCommand
             Console.WriteLine("datasets: " + string.Join(", ", index.Datasets));
             return ExitCodes.Ok;
         });
-        return new Command("reference", "Reference datasets for DATASET_SWEEP") { build, info };
+        return new Command("reference", "Reference datasets for DATASET_SWEEP and public templates") { build, info };
+    }
+
+    private static IEnumerable<(JsonElement Row, bool IsTemplate)> Rows(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: corpus not found");
+        foreach (var line in ReferenceLoader.ReadLines(path))
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            using var doc = JsonDocument.Parse(line);
+            var root = doc.RootElement.Clone();
+            bool template = root.TryGetProperty("template", out var t) && (t.ValueKind == JsonValueKind.True || (t.ValueKind == JsonValueKind.String && t.GetString() == "True"));
+            yield return (root, template);
+        }
+    }
+
+    private static string? Text(JsonElement row, string field) =>
+        row.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(v.GetString()) ? v.GetString() : null;
+
+    private static void Save(ReferenceIndex index, string path)
+    {
+        using (var s = File.Create(path)) index.Save(s);
+        Console.WriteLine($"{path}: {index.ItemCount:N0} items, {index.AnchorCount:N0} anchors, {new FileInfo(path).Length:N0} bytes");
     }
 }

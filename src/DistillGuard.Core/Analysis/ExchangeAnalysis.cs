@@ -17,6 +17,19 @@ public sealed class ExchangeAnalysis
     /// <summary>Number of valid <see cref="TemplateKeys"/>.</summary>
     public int TemplateKeyCount { get; internal set; }
 
+    /// <summary>Whether the system prompt contains a public template (its key must not link accounts).</summary>
+    public bool SystemIsPublic { get; internal set; }
+
+    /// <summary>Whether the newest user message contains a public template (its frame keys must not link accounts).</summary>
+    public bool FrameIsPublic { get; internal set; }
+
+    /// <summary>Whether template key <paramref name="i"/> comes from a public template.</summary>
+    public bool IsPublicKey(int i)
+    {
+        var kind = Indicators.IndicatorKey.KindOf(TemplateKeys[i]);
+        return (kind == Indicators.IndicatorKind.SystemTemplate && SystemIsPublic) || (kind == Indicators.IndicatorKind.PromptTemplate && FrameIsPublic);
+    }
+
     /// <summary>Dataset matched by the reference index, or null.</summary>
     public string? ReferenceDataset { get; internal set; }
 

@@ -45,6 +45,7 @@ public sealed class ExchangeAnalyzer
 
     private readonly SignalPipeline _pipeline;
     private readonly ReferenceIndex _reference;
+    private readonly ReferenceIndex _publicTemplates;
     private readonly char[] _prompt = new char[(SystemCap + EarlierUserTotal + LastUserHead + LastUserTail) * 2 + 64];
     private readonly ulong[] _tokens = new ulong[MaxTokens];
     private readonly ulong[] _shingles = new ulong[MaxTokens];
@@ -52,10 +53,14 @@ public sealed class ExchangeAnalyzer
     private readonly uint[] _signature = new uint[SignatureBins];
 
     /// <summary>Creates an analyzer.</summary>
-    public ExchangeAnalyzer(SignalPipeline pipeline, ReferenceIndex reference)
+    /// <param name="pipeline">Signals.</param>
+    /// <param name="reference">Public datasets (DATASET_SWEEP).</param>
+    /// <param name="publicTemplates">Public prompt templates (their skeletons do not link accounts), or null for none.</param>
+    public ExchangeAnalyzer(SignalPipeline pipeline, ReferenceIndex reference, ReferenceIndex? publicTemplates = null)
     {
         _pipeline = pipeline;
         _reference = reference;
+        _publicTemplates = publicTemplates ?? ReferenceIndex.Empty;
     }
 
     /// <summary>The normalised prompt of the last analysed exchange (valid until the next call).</summary>
@@ -119,12 +124,23 @@ public sealed class ExchangeAnalyzer
         _promptLength = w;
 
         // Tokens of the newest user message: reference look-up and the template frame.
+        // Public templates in the system prompt (its key then links nobody).
+        result.SystemIsPublic = false;
+        if (userStart > 0 && _publicTemplates.AnchorCount > 0)
+        {
+            int st = Tokenizer.Hash(prompt[..userStart], _tokens);
+            int ss = Shingles.Hash(_tokens.AsSpan(0, st), ReferenceIndex.ShingleWidth, _shingles);
+            result.SystemIsPublic = _publicTemplates.Lookup(_shingles.AsSpan(0, ss)) is not null;
+        }
+
         int t = Tokenizer.Hash(prompt[lastStart..lastEnd], _tokens);
         ReferenceMatch? match = null;
+        result.FrameIsPublic = false;
         if (t > 0)
         {
             int s = Shingles.Hash(_tokens.AsSpan(0, t), ReferenceIndex.ShingleWidth, _shingles);
             match = _reference.Lookup(_shingles.AsSpan(0, s));
+            if (_publicTemplates.AnchorCount > 0) result.FrameIsPublic = _publicTemplates.Lookup(_shingles.AsSpan(0, s)) is not null;
         }
 
         int k = 0;

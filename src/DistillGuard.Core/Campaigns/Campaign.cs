@@ -15,8 +15,11 @@ public sealed class Campaign
     /// <summary>Community label (the dense index of one member).</summary>
     public int Label { get; init; }
 
-    /// <summary>Members.</summary>
+    /// <summary>Members (accounts of the community).</summary>
     public List<AccountProfile> Members { get; } = new();
+
+    /// <summary>Associates: accounts without extraction content that share a payment method with members of this attack campaign.</summary>
+    public List<AccountProfile> Associates { get; } = new();
 
     /// <summary>Exchanges of all members.</summary>
     public long Exchanges { get; internal set; }

@@ -6,7 +6,8 @@ namespace DistillGuard.Core.Campaigns;
 /// <summary>A weighted edge to a neighbouring account.</summary>
 /// <param name="Account">Dense index of the neighbour.</param>
 /// <param name="Weight">Sum of the weights of the indicators both accounts hold.</param>
-public readonly record struct Neighbour(int Account, float Weight);
+/// <param name="InfrastructureWeight">The part of <paramref name="Weight"/> from network and registry indicators (not prompt templates).</param>
+public readonly record struct Neighbour(int Account, float Weight, float InfrastructureWeight);
 
 /// <summary>
 /// The weighted account graph, computed on demand from the indicator index: two candidate accounts are linked by the
@@ -18,7 +19,14 @@ public sealed class CampaignGraph
     private readonly IndicatorIndex _index;
     private readonly Func<int, AccountProfile> _profile;
     private readonly Func<int> _accountTotal;
-    private readonly Dictionary<int, float> _scratch = new();
+    private readonly Dictionary<int, (float Total, float Infrastructure)> _scratch = new();
+
+    /// <summary>
+    /// Factor applied to links between accounts of the same organisation: a customer's own accounts sharing offices,
+    /// CI runners and prompt templates is expected, not a multi-account evasion scheme, so such links form no
+    /// campaign (each account is still judged on its own evidence).
+    /// </summary>
+    public const float SameOrganisationFactor = 0f;
 
     /// <summary>Creates the graph view.</summary>
     /// <param name="index">Indicator index with candidate posting lists.</param>
@@ -49,22 +57,38 @@ public sealed class CampaignGraph
         _ => 0f,
     };
 
-    /// <summary>Weight of one shared indicator: kind weight × rarity, and for templates × (0.2 + 0.8 × suspicion) with rarity softened, since a template shared by a whole campaign is evidence, not noise.</summary>
+    /// <summary>
+    /// Weight of one shared indicator: kind weight × rarity × suspicion.
+    /// <list type="bullet">
+    /// <item>Prompt templates: rarity softened (a template shared by a whole campaign is evidence, not noise), scaled by
+    /// the template's suspicion: a skeleton that carries no extraction content (a popular prompt, an app's system
+    /// prompt) links nobody.</item>
+    /// <item>Infrastructure: scaled by min(1, 2 × share of its holders that are candidates): a campus NAT shared by
+    /// hundreds of students of whom a few asked suspicious questions links nobody, while a proxy exit used almost
+    /// only by harvesting accounts does.</item>
+    /// </list>
+    /// </summary>
     public float KeyWeight(ulong key, Posting posting)
     {
         var kind = IndicatorKey.KindOf(key);
         float rarity = _index.Rarity(key, _accountTotal());
         float w = KindWeight(kind);
-        if (IndicatorKey.IsTemplate(key)) return w * (0.5f + 0.5f * rarity) * (0.2f + 0.8f * (float)posting.Suspicion);
-        return w * rarity;
+        if (IndicatorKey.IsTemplate(key)) return w * (0.5f + 0.5f * rarity) * (float)posting.Suspicion;
+        int candidates = 0;
+        foreach (var b in posting.Accounts) if (_profile(b).Candidate) candidates++;
+        float share = Math.Min(1f, (float)candidates / Math.Max(1u, _index.DocumentFrequency(key)));
+        return w * rarity * MathF.Min(1f, 2f * share);
     }
+
+    /// <summary>Own content (0–1) both ends need before a shared template counts fully: a playbook links only accounts that run it.</summary>
+    public const float TemplateContentBar = 0.3f;
 
     /// <summary>Indicator and registered template keys of an account: the keys that link it.</summary>
     public static void KeysOf(AccountProfile a, List<ulong> keys)
     {
         keys.Clear();
         for (int i = 0; i < a.IndicatorCount; i++) keys.Add(a.IndicatorKeys[i]);
-        keys.AddRange(a.RegisteredTemplates());
+        foreach (var t in a.Templates) keys.Add(t);
     }
 
     /// <summary>Writes the candidate neighbours of <paramref name="a"/> whose edge weight reaches <paramref name="threshold"/>, in ascending account order.</summary>
@@ -78,17 +102,23 @@ public sealed class CampaignGraph
             if (!_index.TryGetPosting(key, out var posting) || posting.Popular || posting.Accounts.Count < 2) continue;
             float w = KeyWeight(key, posting);
             if (w <= 0) continue;
+            float infra = IndicatorKey.IsInfrastructure(key) ? w : 0f;
             foreach (var b in posting.Accounts)
             {
                 if (b == a.Index) continue;
-                _scratch[b] = _scratch.TryGetValue(b, out var acc) ? acc + w : w;
+                _scratch[b] = _scratch.TryGetValue(b, out var acc) ? (acc.Total + w, acc.Infrastructure + infra) : (w, infra);
             }
         }
         foreach (var (b, w) in _scratch)
         {
+            var other = _profile(b);
+            if (!other.Candidate) continue;
+            float factor = a.OrgKey != 0 && a.OrgKey == other.OrgKey ? SameOrganisationFactor : 1f;
+            float playbook = MathF.Min(1f, MathF.Min(a.OwnContent, other.OwnContent) / TemplateContentBar);
             // Rounded so that summation order (which follows arrival order) cannot flip a comparison.
-            float rounded = MathF.Round(w, 4);
-            if (rounded >= threshold && _profile(b).Candidate) result.Add(new Neighbour(b, rounded));
+            float infra = MathF.Round(w.Infrastructure * factor, 4);
+            float total = MathF.Round((w.Infrastructure + (w.Total - w.Infrastructure) * playbook) * factor, 4);
+            if (total >= threshold) result.Add(new Neighbour(b, total, infra));
         }
         result.Sort(static (x, y) => x.Account.CompareTo(y.Account));
     }

@@ -101,6 +101,7 @@ public sealed class CommunityTracker
         {
             var p = _profile(i);
             if (p.Candidate) candidates.Add(p);
+            else p.Label = -1; // associates are re-attached when their campaign is assessed
         }
         candidates.Sort(static (x, y) => string.CompareOrdinal(x.AccountId, y.AccountId));
         _members.Clear();
@@ -125,8 +126,62 @@ public sealed class CommunityTracker
             }
             if (!changed) break;
         }
-        foreach (var p in candidates) p.LinkStrength = LinkStrength(p, adjacency[p.Index]);
+        MergeByInfrastructure(candidates, adjacency);
+        foreach (var p in candidates) SetLinks(p, adjacency[p.Index]);
         foreach (var label in _members.Keys.ToList()) Assess(label);
+    }
+
+    /// <summary>
+    /// Infrastructure links per member of the smaller community needed to merge two communities
+    /// (<see cref="MergeByInfrastructure"/>).
+    /// </summary>
+    public const float MergeDensity = 0.3f;
+
+    /// <summary>Share of a campaign's risk lent to an account that shares a payment method with its members but sent no extraction content itself.</summary>
+    public const float PaymentAssociateFactor = 0.85f;
+
+    /// <summary>
+    /// Second level of community detection: label propagation finds tight cells (accounts on one payment card, one
+    /// proxy exit); cells joined by dense network or registry links (not mere template reuse, which unrelated
+    /// operators share) belong to one operation. Cells A and B merge when the infrastructure weight of the edges
+    /// between them reaches <see cref="MergeDensity"/> × min(|A|, |B|). Deterministic: pairs are visited in account-id
+    /// order and a merged campaign keeps the label whose owner has the smallest account id.
+    /// </summary>
+    private void MergeByInfrastructure(List<AccountProfile> candidates, Dictionary<int, Neighbour[]> adjacency)
+    {
+        var cross = new Dictionary<(int, int), float>();
+        foreach (var p in candidates)
+        {
+            foreach (var nb in adjacency[p.Index])
+            {
+                if (nb.InfrastructureWeight <= 0 || nb.Account < p.Index) continue;
+                int la = p.Label, lb = _profile(nb.Account).Label;
+                if (la == lb) continue;
+                var key = la < lb ? (la, lb) : (lb, la);
+                cross[key] = cross.GetValueOrDefault(key) + nb.InfrastructureWeight;
+            }
+        }
+        if (cross.Count == 0) return;
+        var parent = new Dictionary<int, int>();
+        int Find(int l)
+        {
+            while (parent.TryGetValue(l, out var up) && up != l) l = up;
+            return l;
+        }
+        string Owner(int l) => _profile(l).AccountId;
+        foreach (var ((a, b), w) in cross.OrderBy(kv => Owner(kv.Key.Item1), StringComparer.Ordinal).ThenBy(kv => Owner(kv.Key.Item2), StringComparer.Ordinal))
+        {
+            int sizeA = _members.TryGetValue(a, out var ma) ? ma.Count : 1, sizeB = _members.TryGetValue(b, out var mb) ? mb.Count : 1;
+            if (w < MergeDensity * Math.Min(sizeA, sizeB)) continue;
+            int ra = Find(a), rb = Find(b);
+            if (ra == rb) continue;
+            if (string.CompareOrdinal(Owner(ra), Owner(rb)) <= 0) parent[rb] = ra; else parent[ra] = rb;
+        }
+        foreach (var p in candidates)
+        {
+            int root = Find(p.Label);
+            if (root != p.Label) SetLabel(p, root);
+        }
     }
 
     /// <summary>The campaign a member belongs to, if its community is large enough.</summary>
@@ -137,7 +192,7 @@ public sealed class CommunityTracker
         _graph.Neighbours(p, _model.Options.EdgeThreshold, _neighbours, _keys);
         int label = Choose(p, _neighbours);
         if (label != p.Label) SetLabel(p, label);
-        p.LinkStrength = LinkStrength(p, _neighbours);
+        SetLinks(p, _neighbours);
         return label;
     }
 
@@ -172,11 +227,17 @@ public sealed class CommunityTracker
         return string.CompareOrdinal(_profile(candidate).AccountId, _profile(incumbent).AccountId) < 0;
     }
 
-    private float LinkStrength(AccountProfile p, IReadOnlyList<Neighbour> neighbours)
+    private void SetLinks(AccountProfile p, IReadOnlyList<Neighbour> neighbours)
     {
-        float sum = 0;
-        foreach (var nb in neighbours) if (_profile(nb.Account).Label == p.Label) sum += nb.Weight;
-        return sum;
+        float sum = 0, infra = 0;
+        foreach (var nb in neighbours)
+        {
+            if (_profile(nb.Account).Label != p.Label) continue;
+            sum += nb.Weight;
+            infra += nb.InfrastructureWeight;
+        }
+        p.LinkStrength = sum;
+        p.InfrastructureLink = infra;
     }
 
     private void SetLabel(AccountProfile p, int label)
@@ -210,9 +271,39 @@ public sealed class CommunityTracker
         _campaigns[label] = c;
         foreach (var m in c.Members)
         {
-            float lifted = RiskModel.Lift(c.Risk, m.LinkStrength, m.OwnContent);
+            float lifted = RiskModel.Lift(c.Risk, m.LinkStrength, m.InfrastructureLink, m.OwnContent);
             m.Risk = MathF.Max(m.OwnRisk, lifted);
             MemberUpdated?.Invoke(m);
         }
+        if (c.Verdict == Verdict.Attack) AttachPaymentAssociates(c);
+    }
+
+    /// <summary>
+    /// Accounts outside the graph (no extraction content of their own, such as a hydra's relay-only accounts) that pay
+    /// with a card or payment method of an attack campaign's members belong to the same operator: they join the
+    /// campaign as associates and inherit <see cref="PaymentAssociateFactor"/> of its risk.
+    /// </summary>
+    private void AttachPaymentAssociates(Campaign c)
+    {
+        var seen = new HashSet<int>();
+        foreach (var m in c.Members)
+        {
+            for (int i = 0; i < m.IndicatorCount; i++)
+            {
+                ulong key = m.IndicatorKeys[i];
+                if (IndicatorKey.KindOf(key) != IndicatorKind.Payment) continue;
+                if (!_index.TryGetPosting(key, out var posting) || posting.Popular) continue;
+                foreach (var b in posting.Accounts)
+                {
+                    var p = _profile(b);
+                    if (p.Candidate || !seen.Add(b)) continue;
+                    c.Associates.Add(p);
+                    p.Risk = MathF.Max(p.OwnRisk, c.Risk * PaymentAssociateFactor);
+                    p.Label = c.Label;
+                    MemberUpdated?.Invoke(p);
+                }
+            }
+        }
+        c.Associates.Sort(static (x, y) => string.CompareOrdinal(x.AccountId, y.AccountId));
     }
 }

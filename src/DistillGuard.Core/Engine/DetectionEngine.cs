@@ -7,6 +7,7 @@ using DistillGuard.Core.Reference;
 using DistillGuard.Core.Registries;
 using DistillGuard.Core.Scoring;
 using DistillGuard.Core.Signals;
+using DistillGuard.Core.Similarity;
 using DistillGuard.Core.Text;
 
 namespace DistillGuard.Core.Engine;
@@ -46,7 +47,12 @@ public sealed class DetectionEngine
     private readonly Dictionary<string, AccountProfile> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AccountProfile>.AlternateLookup<ReadOnlySpan<char>> _byIdSpan;
     private readonly ulong[] _newKeys = new ulong[ProfileUpdater.MaxNewKeys];
+    private readonly bool[] _recurring = new bool[ExchangeAnalysis.MaxTemplateKeys];
+    private readonly TemplateCounter _templates;
     private long _sinceReconcile;
+
+    /// <summary>Recent occurrences (across all accounts) that make a prompt skeleton a template.</summary>
+    public const int TemplateThreshold = 3;
 
     /// <summary>Creates an engine.</summary>
     public DetectionEngine(EngineOptions? options = null)
@@ -54,9 +60,10 @@ public sealed class DetectionEngine
         _options = options ?? new EngineOptions();
         var signals = _options.Signals ?? SignalPipeline.DefaultSignals();
         Reference = _options.Reference ?? ReferenceIndex.LoadBuiltIn();
-        _analyzer = new ExchangeAnalyzer(new SignalPipeline(signals), Reference);
+        _analyzer = new ExchangeAnalyzer(new SignalPipeline(signals), Reference, _options.PublicTemplates ?? ReferenceIndex.LoadPublicTemplates());
         _model = new RiskModel(_options.Scoring, _options.DisposableDomains ?? DisposableDomains.BuiltIn);
         _index = new IndicatorIndex(_options.PostingCap);
+        _templates = new TemplateCounter(_options.TemplateCounterWidth);
         _graph = new CampaignGraph(_index, i => _profiles[i], () => _profiles.Count);
         _communities = new CommunityTracker(i => _profiles[i], () => _profiles.Count, _graph, _model, _index)
         {
@@ -106,6 +113,7 @@ public sealed class DetectionEngine
     {
         var p = Resolve(metadata.AccountId);
         p.Metadata = metadata;
+        if (!string.IsNullOrEmpty(metadata.OrgId)) p.OrgKey = Hash64.Of(metadata.OrgId);
         int n = 0;
         if (!string.IsNullOrEmpty(metadata.PaymentFingerprint))
             n = AddMetaKey(p, IndicatorKey.Of(IndicatorKind.Payment, metadata.PaymentFingerprint), n);
@@ -152,7 +160,10 @@ public sealed class DetectionEngine
 
         _analyzer.Analyze(x, other, same, _analysis);
         bool newModel = _models.Observe(x.Model, ts);
-        int n = ProfileUpdater.Apply(p, x, _analysis, newModel, _newKeys);
+        for (int i = 0; i < _analysis.TemplateKeyCount; i++)
+            _recurring[i] = _templates.Increment(_analysis.TemplateKeys[i]) >= TemplateThreshold && !_analysis.IsPublicKey(i);
+        if (p.OrgKey == 0 && !x.OrgId.IsEmpty) p.OrgKey = Hash64.Of(x.OrgId);
+        int n = ProfileUpdater.Apply(p, x, _analysis, newModel, _recurring, _newKeys);
 
         bool hit = _analysis.IsExtractionHit;
         if (!p.Candidate && hit) Promote(p, x);
@@ -229,7 +240,9 @@ public sealed class DetectionEngine
         {
             ulong key = _newKeys[i];
             _index.CountAccount(key);
-            if (p.Candidate) _index.AddPosting(key, p.Index, () => Display(key, p, x));
+            // Registry keys (payment, e-mail domain, creation burst) are indexed for every account, so accounts that
+            // share a payment method with a campaign can be found even when they sent no extraction content.
+            if (p.Candidate || IndicatorKey.IsRegistry(key)) _index.AddPosting(key, p.Index, () => Display(key, p, x));
         }
     }
 
@@ -249,7 +262,7 @@ public sealed class DetectionEngine
         p.OwnRisk = a.OwnRisk;
         p.OwnContent = a.Content;
         var campaign = _communities.CampaignOf(p);
-        p.Risk = campaign is null ? p.OwnRisk : MathF.Max(p.OwnRisk, RiskModel.Lift(campaign.Risk, p.LinkStrength, p.OwnContent));
+        p.Risk = campaign is null ? p.OwnRisk : MathF.Max(p.OwnRisk, RiskModel.Lift(campaign.Risk, p.LinkStrength, p.InfrastructureLink, p.OwnContent));
         ApplyVerdict(p);
     }
 

@@ -22,6 +22,9 @@ public sealed record EngineOptions
     /// <summary>Reference datasets for <c>DATASET_SWEEP</c> (default: the built-in index).</summary>
     public ReferenceIndex? Reference { get; init; }
 
+    /// <summary>Public prompt templates whose skeletons never link accounts (default: the built-in index).</summary>
+    public ReferenceIndex? PublicTemplates { get; init; }
+
     /// <summary>Signal detectors (default: <see cref="SignalPipeline.DefaultSignals"/>).</summary>
     public IReadOnlyList<IExchangeSignal>? Signals { get; init; }
 
@@ -36,6 +39,9 @@ public sealed record EngineOptions
 
     /// <summary>Disposable e-mail domains (default: the built-in list).</summary>
     public IReadOnlySet<string>? DisposableDomains { get; init; }
+
+    /// <summary>Counters per row of the template-frequency sketch (memory: 6 × width bytes).</summary>
+    public int TemplateCounterWidth { get; init; } = 1 << 20;
 
     /// <summary>Candidates per indicator beyond which it no longer links accounts.</summary>
     public int PostingCap { get; init; } = 1024;

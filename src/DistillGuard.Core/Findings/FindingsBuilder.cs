@@ -44,6 +44,7 @@ public static class FindingsBuilder
             var finding = FromCommunity(engine, c, options);
             campaigns.Add(finding);
             foreach (var m in c.Members) campaignOf[m] = finding.CampaignId;
+            foreach (var m in c.Associates) campaignOf.TryAdd(m, finding.CampaignId);
         }
         foreach (var p in engine.Accounts)
         {
@@ -112,7 +113,7 @@ public static class FindingsBuilder
 
     private static CampaignFinding FromCommunity(DetectionEngine engine, Campaign c, FindingsOptions options)
     {
-        var ids = c.Members.Select(m => m.AccountId).Order(StringComparer.Ordinal).ToList();
+        var ids = c.Members.Concat(c.Associates).Select(m => m.AccountId).Distinct().Order(StringComparer.Ordinal).ToList();
         return new CampaignFinding
         {
             CampaignId = CampaignId(ids),
@@ -121,7 +122,7 @@ public static class FindingsBuilder
             Verdict = c.Verdict.Name(),
             AccountIds = ids,
             AccountCount = ids.Count,
-            ExchangeCount = c.Exchanges,
+            ExchangeCount = c.Exchanges + c.Associates.Sum(a => (long)a.Exchanges),
             FirstSeen = Time(c.FirstSeenMs),
             LastSeen = Time(c.LastSeenMs),
             Techniques = Techniques(c.Verdict, c.ProxyShare, c.FarmShare, c.Members.Count, c.Coordination.SharedPayment > 0),
@@ -174,7 +175,17 @@ public static class FindingsBuilder
         var reasons = ReasonDetails.ForAccount(p, a);
         var campaign = engine.CampaignOf(p);
         int coordination = 0;
-        if (campaign is not null && campaignId is not null)
+        if (campaign is not null && campaignId is not null && !p.Candidate)
+        {
+            coordination = Score(100 * campaign.Coordination.Score);
+            reasons.Insert(0, new ReasonFinding
+            {
+                Code = ReasonCodes.CampaignMember,
+                Score = Score(p.Risk),
+                Detail = $"shares a payment method with members of attack campaign {campaignId} (campaign risk {Score(campaign.Risk)}); no extraction content of its own",
+            });
+        }
+        else if (campaign is not null && campaignId is not null)
         {
             coordination = Score(100 * campaign.Coordination.Score * MathF.Min(1f, 0.5f + p.LinkStrength));
             if (p.Risk > p.OwnRisk + 0.5f)

@@ -19,6 +19,12 @@ public static class IndicatorKey
     /// <summary>Whether the key identifies a prompt template (system prompt, tool set or MinHash band).</summary>
     public static bool IsTemplate(ulong key) => KindOf(key) is IndicatorKind.SystemTemplate or IndicatorKind.ToolSet or IndicatorKind.PromptTemplate;
 
+    /// <summary>Whether the key comes from the account registry (payment, e-mail domain, creation burst) rather than traffic.</summary>
+    public static bool IsRegistry(ulong key) => KindOf(key) is IndicatorKind.Payment or IndicatorKind.EmailDomain or IndicatorKind.CreationBurst;
+
+    /// <summary>Whether the key describes network infrastructure or the account registry (evidence of one operator), as opposed to prompt content.</summary>
+    public static bool IsInfrastructure(ulong key) => !IsTemplate(key);
+
     /// <summary>Stable short hexadecimal form of a key, for reports (never reveals the value).</summary>
     public static string Hex(ulong key) => (key & HashMask).ToString("x15");
 

@@ -21,6 +21,6 @@ public sealed class Posting
     /// <summary>Candidate exchanges that carried this indicator.</summary>
     public int Exchanges { get; internal set; }
 
-    /// <summary>Share of extraction content in the exchanges carrying the indicator (smoothed towards 0.5 for small counts), 0–1.</summary>
-    public double Suspicion => (ContentSum + 0.5) / (Exchanges + 1);
+    /// <summary>Mean extraction score (0–1) of the candidate exchanges carrying the indicator, shrunk towards 0 for small counts (two pseudo-exchanges without content), so a skeleton earns suspicion only from evidence.</summary>
+    public double Suspicion => ContentSum / (Exchanges + 2);
 }

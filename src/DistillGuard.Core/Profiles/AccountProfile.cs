@@ -35,6 +35,9 @@ public sealed class AccountProfile
     /// <summary>Registry facts, when an accounts file or registry lookup supplied them.</summary>
     public AccountMetadata? Metadata { get; set; }
 
+    /// <summary>Hash of the account's organisation id (from the registry or the log), 0 when unknown.</summary>
+    public ulong OrgKey;
+
     /// <summary>Exchanges seen.</summary>
     public int Exchanges;
     /// <summary>First and last exchange time, Unix ms.</summary>
@@ -73,8 +76,6 @@ public sealed class AccountProfile
     public TemplateCountBuffer TemplateCounts;
     /// <summary>Template slots in use.</summary>
     public byte TemplateCount;
-    /// <summary>Bit i set when the key in template slot i was confirmed as repeated and registered with the indicator index.</summary>
-    public ushort TemplateRegistered;
     /// <summary>Indicator keys of this account (see <see cref="Indicators.IndicatorKey"/>).</summary>
     public IndicatorKeyBuffer IndicatorKeys;
     /// <summary>Indicator slots in use.</summary>
@@ -89,6 +90,8 @@ public sealed class AccountProfile
     public float OwnContent;
     /// <summary>Sum of edge weights to other members of the account's community (0 when alone).</summary>
     public float LinkStrength;
+    /// <summary>The part of <see cref="LinkStrength"/> from network and registry indicators.</summary>
+    public float InfrastructureLink;
     /// <summary>Final risk score 0–100 (after campaign lift).</summary>
     public float Risk;
     /// <summary>Current verdict.</summary>
@@ -129,9 +132,8 @@ public sealed class AccountProfile
     /// one and inherits its count + 1, the standard over-estimate).
     /// </summary>
     /// <param name="key">Template key.</param>
-    /// <param name="slot">The slot now holding the key.</param>
-    /// <returns>True when the key was already in the table (a repeat within this account).</returns>
-    public bool CountTemplate(ulong key, out int slot)
+    /// <returns>True when the key was already in the table (this account used the template before).</returns>
+    public bool CountTemplate(ulong key)
     {
         int min = int.MaxValue, minSlot = 0;
         for (int i = 0; i < TemplateCount; i++)
@@ -139,44 +141,23 @@ public sealed class AccountProfile
             if (TemplateKeys[i] == key)
             {
                 TemplateCounts[i]++;
-                slot = i;
                 return true;
             }
             if (TemplateCounts[i] < min) { min = TemplateCounts[i]; minSlot = i; }
         }
         if (TemplateCount < TemplateSlots)
         {
-            slot = TemplateCount++;
-            TemplateKeys[slot] = key;
-            TemplateCounts[slot] = 1;
-            TemplateRegistered &= (ushort)~(1 << slot);
+            TemplateKeys[TemplateCount] = key;
+            TemplateCounts[TemplateCount++] = 1;
             return false;
         }
-        slot = minSlot;
-        TemplateKeys[slot] = key;
-        TemplateCounts[slot] = min + 1;
-        TemplateRegistered &= (ushort)~(1 << slot);
+        TemplateKeys[minSlot] = key;
+        TemplateCounts[minSlot] = min + 1;
         return false;
     }
 
-    /// <summary>
-    /// Marks the key in <paramref name="slot"/> as registered with the indicator index.
-    /// </summary>
-    /// <returns>True the first time (the caller registers it then).</returns>
-    public bool MarkTemplateRegistered(int slot)
-    {
-        int bit = 1 << slot;
-        if ((TemplateRegistered & bit) != 0) return false;
-        TemplateRegistered |= (ushort)bit;
-        return true;
-    }
-
-    /// <summary>Template keys confirmed as repeated in this account (registered with the indicator index).</summary>
-    public IEnumerable<ulong> RegisteredTemplates()
-    {
-        for (int i = 0; i < TemplateCount; i++)
-            if ((TemplateRegistered & (1 << i)) != 0) yield return TemplateKeys[i];
-    }
+    /// <summary>The template keys in the account's table (templates it uses).</summary>
+    public ReadOnlySpan<ulong> Templates => ((ReadOnlySpan<ulong>)TemplateKeys)[..TemplateCount];
 
     /// <summary>Entropy of the hour-of-day histogram in bits (0–log2 24 ≈ 4.585).</summary>
     public double HourEntropyBits()

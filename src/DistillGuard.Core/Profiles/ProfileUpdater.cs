@@ -21,9 +21,10 @@ public static class ProfileUpdater
     /// <param name="x">The exchange.</param>
     /// <param name="analysis">Its analysis.</param>
     /// <param name="newModel">Whether the exchange went to a newly appearing model (see <see cref="Registries.ModelRegistry"/>).</param>
+    /// <param name="recurring">Per template key of <paramref name="analysis"/>: whether it is a recurring skeleton (see <see cref="TemplateCounter"/>); only those enter the account's template table.</param>
     /// <param name="newKeys">Receives keys new to the account; length ≥ <see cref="MaxNewKeys"/>.</param>
     /// <returns>Number of keys written to <paramref name="newKeys"/>.</returns>
-    public static int Apply(AccountProfile profile, Exchange x, ExchangeAnalysis analysis, bool newModel, Span<ulong> newKeys)
+    public static int Apply(AccountProfile profile, Exchange x, ExchangeAnalysis analysis, bool newModel, ReadOnlySpan<bool> recurring, Span<ulong> newKeys)
     {
         var p = profile;
         long ts = x.TimestampMs;
@@ -90,19 +91,23 @@ public static class ProfileUpdater
             if (p.AddIndicator(uaKey)) newKeys[n++] = uaKey;
         }
 
-        // Template keys: a near-duplicate of an earlier prompt of this account shares its system key or ≥ 2 bands.
-        // A key is registered (returned as new) once it repeats: a template is a skeleton used more than once, and
-        // registering one-off prompts would grow the index with the number of exchanges.
+        // Template keys: only recurring skeletons enter the table (one-off prompts would churn it and grow the
+        // index with the number of exchanges). A key new to the table is returned for registration; a key already
+        // there means this account used the template before: a near-duplicate shares its system key or ≥ 2 bands.
         int bandRepeats = 0;
         bool systemRepeat = false;
         for (int i = 0; i < analysis.TemplateKeyCount; i++)
         {
+            if (!recurring[i]) continue;
             ulong key = analysis.TemplateKeys[i];
-            if (!p.CountTemplate(key, out int slot)) continue;
+            if (!p.CountTemplate(key))
+            {
+                newKeys[n++] = key;
+                continue;
+            }
             var kind = IndicatorKey.KindOf(key);
             if (kind == IndicatorKind.SystemTemplate) systemRepeat = true;
             else if (kind == IndicatorKind.PromptTemplate) bandRepeats++;
-            if (p.MarkTemplateRegistered(slot)) newKeys[n++] = key;
         }
         if (systemRepeat || bandRepeats >= 2) p.TemplateReuse++;
         return n;

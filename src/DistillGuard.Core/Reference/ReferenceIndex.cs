@@ -28,6 +28,7 @@ public sealed class ReferenceIndex
     private const uint Magic = 0x49524744; // "DGRI"
     private const int Version = 1;
     private const string BuiltInResource = "reference-index.bin";
+    private const string PublicTemplatesResource = "public-templates.bin";
 
     private readonly string[] _datasets;
     private readonly ulong[] _table; // (fingerprint << 32) | value; 0 = empty
@@ -64,10 +65,19 @@ public sealed class ReferenceIndex
     /// <summary>Memory held by the table, in bytes.</summary>
     public long SizeBytes => _table.LongLength * sizeof(ulong);
 
-    /// <summary>Loads the index compiled into the assembly (see docs/detection.md for its datasets), or <see cref="Empty"/> when absent.</summary>
-    public static ReferenceIndex LoadBuiltIn()
+    /// <summary>Loads the dataset index compiled into the assembly (see docs/detection.md for its datasets), or <see cref="Empty"/> when absent.</summary>
+    public static ReferenceIndex LoadBuiltIn() => LoadResource(BuiltInResource);
+
+    /// <summary>
+    /// Loads the compiled-in index of public prompt templates (evaluation-harness and judge templates, published
+    /// trace-collection and data-generation prompts, public role prompts): skeletons anyone can copy, which therefore
+    /// say nothing about who operates an account.
+    /// </summary>
+    public static ReferenceIndex LoadPublicTemplates() => LoadResource(PublicTemplatesResource);
+
+    private static ReferenceIndex LoadResource(string name)
     {
-        using var s = typeof(ReferenceIndex).Assembly.GetManifestResourceStream(BuiltInResource);
+        using var s = typeof(ReferenceIndex).Assembly.GetManifestResourceStream(name);
         return s is null ? Empty : Load(s);
     }
 

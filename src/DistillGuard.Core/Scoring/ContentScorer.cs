@@ -17,9 +17,9 @@ public static class ContentScorer
         var p = new (float, float, float)[SignalKinds.Count];
         p[(int)SignalKind.CotElicitation] = (1.0f, 0.3f, 3f);
         p[(int)SignalKind.SyntheticData] = (0.95f, 0.3f, 3f);
-        p[(int)SignalKind.JudgePrompt] = (0.9f, 0.3f, 3f);
+        p[(int)SignalKind.JudgePrompt] = (0.75f, 0.3f, 3f); // LLM-as-judge is standard legitimate evaluation practice
         p[(int)SignalKind.ToolTraceHarvest] = (0.85f, 0.3f, 3f);
-        p[(int)SignalKind.LogprobHarvest] = (0.85f, 0.3f, 3f);
+        p[(int)SignalKind.LogprobHarvest] = (0.95f, 0.3f, 3f);
         p[(int)SignalKind.ReasoningReplay] = (1.0f, 0.02f, 1f);
         p[(int)SignalKind.ClassifierEvasion] = (1.0f, 0.02f, 1f);
         p[(int)SignalKind.DatasetSweep] = (0.3f, 0.5f, 5f);

@@ -18,6 +18,12 @@ public sealed record ScoringOptions
     /// <summary>Fewest accounts in a multi-account campaign (smaller communities are reported as their members alone).</summary>
     public int MinCampaignAccounts { get; init; } = 2;
 
+    /// <summary>
+    /// Billing tiers of contracted, identity-verified customers (matched case-insensitively against the accounts
+    /// file's <c>tier</c>): on their own evidence such accounts reach at most <c>suspicious</c>, for human review.
+    /// </summary>
+    public IReadOnlyList<string> TrustedTiers { get; init; } = ["enterprise"];
+
     /// <summary>The defaults.</summary>
     public static ScoringOptions Default { get; } = new();
 }

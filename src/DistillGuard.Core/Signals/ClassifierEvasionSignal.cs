@@ -28,7 +28,7 @@ public sealed class ClassifierEvasionSignal : IExchangeSignal
             "not be used for training", "this request is benign", "this conversation is benign", "to the monitoring system",
             "to the moderation system", "distillation detector", "extraction detector", "abuse classifier");
         Add(0.6f, "to the classifier", "automated reviewer", "this is legitimate research", "legitimate research purposes only",
-            "ignore the monitor", "trust and safety team", "misclassif*");
+            "ignore the monitor", "trust and safety team");
         Add(0.3f, "moderation system", "abuse detection", "not for training");
         // Chinese and Russian.
         Add(0.9f, "这不是蒸馏", "不要标记", "请勿标记", "不用于训练", "致审核员", "致分类器", "это не дистилляция", "не помечай*",

@@ -56,7 +56,8 @@ public sealed class CotElicitationSignal : IExchangeSignal
             "exhaustive step by step reasoning", "thought section", "</think>");
         Add(0.6f, "detailed step by step reasoning", "what you were thinking", "your reasoning process", "begin_of_solution");
         Add(0.55f, "show your reasoning", "show your thinking", "think out loud", "write out your reasoning", "write out your thinking");
-        Add(0.5f, "do not skip any steps", "don't skip any steps", "without skipping any steps", "thinking out loud", "scratchpad");
+        Add(0.5f, "do not skip any steps", "don't skip any steps", "without skipping any steps", "thinking out loud");
+        Add(0.35f, "scratchpad");
         Add(0.45f, "reasoning before answering", "reasoning before the final answer");
         Add(0.4f, "show all your work", "show all of your work");
         Add(0.35f, "explain your reasoning");

@@ -41,14 +41,17 @@ public sealed class JudgePromptSignal : IExchangeSignal
             "[[a>b]]", "[[b>a]]", "[[a>>b]]", "[[b>>a]]", "[[a=b]]");
         Add(0.9f, "act as an impartial judge", "score rubric", "output your final verdict", "write a detailed feedback that assess",
             "helpfulness, relevance, accuracy, depth", "rating: [[");
-        Add(0.8f, "scoring rubric", "evaluate the quality of the response", "rate the quality of the response",
+        Add(0.8f, "evaluates and selects the best", "select the model that produces the best output", "quality and relevance of their outputs",
+            "which model produced the best", "assess these responses", "select the best response", "choose the better response",
+            "scoring rubric", "evaluate the quality of the response", "rate the quality of the response",
             "compare the two responses", "compare two responses", "which of the two responses", "rank the following responses",
             "evaluate the following responses", "your evaluation should consider");
         Add(0.7f, "impartial judge", "which response is better", "which answer is better", "grade the response", "[result]",
             "reference answer that gets a score");
         Add(0.6f, "rate the response", "grade the answer", "assign a score", "reward model", "preference annotation");
         Add(0.5f, "final verdict", "evaluate the response", "rubric", "annotator", "score the response");
-        Add(0.4f, "reference answer", "give a score", "better response", "pairwise comparison");
+        Add(0.4f, "reference answer", "give a score", "better response", "pairwise comparison", "model identifier", "best model");
+        Add(0.3f, "model outputs", "outputs from the models", "human preferred", "best output");
         // Chinese and Russian.
         Add(0.9f, "请作为一个公正的裁判", "公正的裁判", "беспристрастный судья", "беспристрастного судьи");
         Add(0.7f, "评分标准", "哪个回答更好", "对回答进行评价", "критерии оценки", "какой ответ лучше", "какой из ответов лучше");

@@ -91,6 +91,13 @@ public static class AccountPlanner
                 for (int i = 0; i < count; i++) result[i] = pool;
                 break;
             }
+            case "datacenter" when !n.Shared:
+                for (int i = 0; i < count; i++)
+                {
+                    var net = Net(Cloud, r);
+                    result[i] = Enumerable.Range(0, Math.Max(1, n.IpsPerAccount)).Select(k => $"{net}.{2 + r.Next(250)}").Distinct().ToArray();
+                }
+                break;
             case "datacenter":
             case "proxy_pool":
             {

@@ -170,6 +170,8 @@ public sealed record NetworkSpec
     public int Networks { get; init; } = 1;
     /// <summary>Exit IPs each account uses (proxy_pool, datacenter).</summary>
     public int IpsPerAccount { get; init; } = 1;
+    /// <summary>datacenter: false gives each account its own /24 (a company's own cloud range) instead of a pool shared by the persona.</summary>
+    public bool Shared { get; init; } = true;
     /// <summary>Per-exchange probability of a one-off different IP (mobile, travel).</summary>
     public double Rotate { get; init; }
 }
