@@ -15,7 +15,7 @@ namespace DistillGuard.Core.Analysis;
 /// <remarks>
 /// The prompt frame is the first and last <see cref="FrameEdgeTokens"/> tokens of the newest user message: templates
 /// wrap a varying fill ("Solve: {problem} Show every step of your reasoning"), so their frames stay near-identical
-/// while the fill changes. Its 2-token shingles are sketched with one-permutation MinHash
+/// while the fill changes. Its 3-token shingles are sketched with one-permutation MinHash
 /// (<see cref="SignatureBins"/> bins) and cut into <see cref="Bands"/> LSH bands of <see cref="RowsPerBand"/> rows
 /// (Indyk and Motwani, 1998; Leskovec, Rajaraman and Ullman, "Mining of Massive Datasets", ch. 3): two frames with
 /// Jaccard similarity J share at least one band with probability 1 − (1 − J²)⁸ (0.90 at J = 0.5, 0.28 at J = 0.2).
@@ -31,6 +31,8 @@ public sealed class ExchangeAnalyzer
     public const int SignatureBins = Bands * RowsPerBand;
     /// <summary>Tokens taken from each end of the newest user message to form the prompt frame.</summary>
     public const int FrameEdgeTokens = 12;
+    /// <summary>Tokens per frame shingle (3: ideographs are single tokens, and 2-token shingles of common CJK words collide across unrelated prompts).</summary>
+    public const int FrameShingleWidth = 3;
 
     /// <summary>Characters of system text analysed.</summary>
     public const int SystemCap = 4096;
@@ -165,7 +167,7 @@ public sealed class ExchangeAnalyzer
                 _tokens.AsSpan(t - FrameEdgeTokens, FrameEdgeTokens).CopyTo(_frame.AsSpan(FrameEdgeTokens));
                 f = 2 * FrameEdgeTokens;
             }
-            int fs = Shingles.Hash(_frame.AsSpan(0, f), 2, _shingles);
+            int fs = Shingles.Hash(_frame.AsSpan(0, f), FrameShingleWidth, _shingles);
             OnePermutationMinHash.Compute(_shingles.AsSpan(0, fs), _signature);
             for (int b = 0; b < Bands; b++)
             {

@@ -12,9 +12,9 @@ public readonly record struct ReferenceMatch(string Dataset, int AnchorHits);
 /// <summary>
 /// Compact index of public benchmark and instruction datasets for <c>DATASET_SWEEP</c>. Each item is represented by
 /// its <see cref="AnchorsPerItem"/> smallest 5-word shingle hashes (a bottom-k sketch, Broder 1997), stored as 32-bit
-/// fingerprints in an open-addressing table: about 8 bytes per anchor, no text. A prompt matches an item when it holds
-/// at least two of the item's anchors (one for items that have a single anchor), which survives template wrapping and
-/// small edits.
+/// fingerprints in an open-addressing table: about 8 bytes per anchor, no text. Anchors are informative shingles only
+/// (at most two numbers or function words of five tokens). A prompt matches an item when it holds at least two of the
+/// item's anchors, which survives template wrapping and small edits.
 /// </summary>
 /// <remarks>Immutable after construction and safe for concurrent lookups.</remarks>
 public sealed class ReferenceIndex
@@ -156,9 +156,7 @@ public sealed class ReferenceIndex
         int best = -1, bestHits = 0;
         for (int i = 0; i < n; i++)
         {
-            int anchors = (int)((items[i] >> 23) & 3) + 1;
-            int need = Math.Min(2, anchors);
-            if (counts[i] >= need && counts[i] > bestHits) { best = i; bestHits = counts[i]; }
+            if (counts[i] >= 2 && counts[i] > bestHits) { best = i; bestHits = counts[i]; }
         }
         return best < 0 ? null : new ReferenceMatch(_datasets[items[best] >> 25], bestHits);
     }

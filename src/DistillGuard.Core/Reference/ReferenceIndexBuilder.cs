@@ -46,12 +46,15 @@ public sealed class ReferenceIndexBuilder
             var normalized = TextNormalizer.Normalize(part);
             var tokens = new ulong[Math.Max(1, normalized.Length)];
             int t = Tokenizer.Hash(normalized, tokens);
-            if (t == 0 || (template && t < ReferenceIndex.ShingleWidth)) continue;
-            var shingles = new ulong[Math.Max(1, t)];
+            if (t < ReferenceIndex.ShingleWidth) continue;
+            var shingles = new ulong[t];
             int s = Shingles.Hash(tokens.AsSpan(0, t), ReferenceIndex.ShingleWidth, shingles);
-            all.AddRange(shingles.AsSpan(0, s).ToArray());
+            // Anchors must be informative: a shingle of numbers and function words ("what is the value of",
+            // "# # # # #") occurs in unrelated text and would make false matches.
+            for (int i = 0; i < s; i++)
+                if (Informative(tokens.AsSpan(i, ReferenceIndex.ShingleWidth))) all.Add(shingles[i]);
         }
-        if (all.Count == 0) return false;
+        if (all.Count < 2) return false; // one anchor alone cannot tell an item from a common phrase
         var anchors = all.Distinct().Order().Take(ReferenceIndex.AnchorsPerItem).ToArray();
         var fresh = anchors.Where(a => !_seenAnchors.Contains(a)).ToArray();
         if (fresh.Length == 0) return false;
@@ -62,6 +65,27 @@ public sealed class ReferenceIndexBuilder
             _anchors.Add((ReferenceIndex.Fingerprint(a), ReferenceIndex.Pack(id, fresh.Length, item)));
         }
         return true;
+    }
+
+    private static readonly HashSet<ulong> StopTokens = BuildStopTokens();
+
+    private static HashSet<ulong> BuildStopTokens()
+    {
+        var words = "# a an the of to and or in on at is are was were be been it its this that these those for with as by from what which who how why when where "
+            + "you your i we he she they them his her our their my me do does did can could would should will not no if then than there here so all any each";
+        var set = new HashSet<ulong>();
+        var buffer = new ulong[1];
+        foreach (var w in words.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            if (Tokenizer.Hash(w, buffer) == 1) set.Add(buffer[0]);
+        return set;
+    }
+
+    /// <summary>A shingle is informative when at most two of its tokens are numbers or function words.</summary>
+    private static bool Informative(ReadOnlySpan<ulong> window)
+    {
+        int stop = 0;
+        foreach (var t in window) if (StopTokens.Contains(t)) stop++;
+        return stop <= 2;
     }
 
     /// <summary>Builds the immutable index.</summary>

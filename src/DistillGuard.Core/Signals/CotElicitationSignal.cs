@@ -44,11 +44,12 @@ public sealed class CotElicitationSignal : IExchangeSignal
         Add(0.9f, "your internal reasoning", "your inner reasoning", "your private reasoning", "your raw reasoning",
             "your internal thought process", "reveal your reasoning", "reveal your thought*", "expose your reasoning",
             "show your chain of thought", "output your chain of thought", "write out your chain of thought",
-            "reconstruct your reasoning", "reconstruct your thought*", "your unfiltered reasoning", "your thinking block");
+            "reconstruct your reasoning", "reconstruct your thought*", "your unfiltered reasoning", "your thinking block",
+            "articulate the internal reasoning", "articulate your internal reasoning");
         Add(0.85f, "internal monologue", "your internal thoughts", "your chain of thought", "full chain of thought",
             "complete chain of thought", "entire chain of thought", "your full thought process", "your complete thought process",
             "your entire thought process", "detail your reasoning process", "long thinking process", "reasoning trace", "reasoning traces",
-            "thinking trace", "thinking traces", "reconstruct the reasoning");
+            "thinking trace", "thinking traces", "reconstruct the reasoning", "internal reasoning behind");
         Add(0.8f, "inner monologue", "your full reasoning", "your complete reasoning", "your entire reasoning",
             "every step of your reasoning", "all of your reasoning", "all your reasoning", "your thought process in full",
             "transparent reasoning", "<think>", "<thinking>");
@@ -83,7 +84,8 @@ public sealed class CotElicitationSignal : IExchangeSignal
         Add(0.15f, "пошагово", "шаг за шагом", "рассуждай пошагово");
 
         // Paraphrase rule groups.
-        Group(Verb, "reveal", "expose", "disclose", "write out", "spell out", "lay out", "walk me through", "narrate", "print",
+        Group(Verb, "reveal", "expose", "disclose", "write out", "write it out", "spell out", "lay out", "walk me through", "narrate", "print",
+            "articulate", "explain", "describe", "detail", "elaborate",
             "output", "dump", "transcribe", "share", "show", "provide", "include", "document", "record", "reproduce", "restate", "recount",
             "展示", "写出", "输出", "给出", "покажи*", "распиши*", "выведи*", "опиши*", "раскрой*");
         Group(Qualifier, "internal", "inner", "hidden", "private", "complete", "entire", "raw", "unfiltered", "unabridged",

@@ -6,8 +6,8 @@ namespace DistillGuard.Core.Signals;
 public static class PhraseEvidence
 {
     /// <summary>
-    /// Noisy-OR of the weights of distinct matched phrases at or above <paramref name="minWeight"/>, combined by
-    /// maximum with weaker phrases (so many weak cues never add up to strong evidence).
+    /// Noisy-OR of the weights of distinct matched phrases (group 0 only) at or above <paramref name="minWeight"/>,
+    /// combined by maximum with weaker phrases (so many weak cues never add up to strong evidence).
     /// </summary>
     public static float NoisyOr(ReadOnlySpan<PhraseHit> hits, IReadOnlyList<Phrase> phrases, float minWeight = 0.3f)
     {
@@ -17,6 +17,7 @@ public static class PhraseEvidence
         int seenCount = 0;
         foreach (var h in hits)
         {
+            if (phrases[h.PatternId].Group != 0) continue; // rule-group phrases count only through their signal's rules
             if (h.PatternId == lastPattern) continue;
             lastPattern = h.PatternId;
             if (seen[..seenCount].Contains(h.PatternId)) continue;
@@ -39,6 +40,22 @@ public static class PhraseEvidence
                 if (phrases[y.PatternId].Group != b) continue;
                 int gap = y.Start >= x.End ? y.Start - x.End : x.Start >= y.End ? x.Start - y.End : 0;
                 if (gap <= window) return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Whether a hit of group <paramref name="first"/> ends before a hit of group <paramref name="second"/> starts, at most <paramref name="window"/> characters earlier.</summary>
+    public static bool Before(ReadOnlySpan<PhraseHit> hits, IReadOnlyList<Phrase> phrases, byte first, byte second, int window)
+    {
+        foreach (var x in hits)
+        {
+            if (phrases[x.PatternId].Group != first) continue;
+            foreach (var y in hits)
+            {
+                if (phrases[y.PatternId].Group != second) continue;
+                int gap = y.Start - x.End;
+                if (gap >= 0 && gap <= window) return true;
             }
         }
         return false;

@@ -15,6 +15,9 @@ public sealed class SyntheticDataSignal : IExchangeSignal
 {
     private const byte Verb = 1, Counted = 2, DatasetCue = 3, Item = 4;
 
+    // Counted units carry a weight only to tell training-data units (0.55) from ordinary ones (0.3) inside the rule;
+    // they never score on their own (NoisyOr skips groups below).
+
     /// <inheritdoc />
     public SignalKind Kind => SignalKind.SyntheticData;
 
@@ -28,12 +31,15 @@ public sealed class SyntheticDataSignal : IExchangeSignal
         var hits = input.Hits;
         var phrases = input.Phrases;
         float score = PhraseEvidence.NoisyOr(hits, phrases);
-        bool verbCounted = PhraseEvidence.Near(hits, phrases, Verb, Counted, 60);
+        // "generate 20 questions": the generation verb comes first; "ask yourself 100 questions that should generate
+        // ideas" or a "20 Questions" game is not a request for a batch of data.
+        bool verbCounted = PhraseEvidence.Before(hits, phrases, Verb, Counted, 60);
         bool cue = PhraseEvidence.CountGroup(hits, phrases, DatasetCue) > 0;
+        int counted = PhraseEvidence.CountGroup(hits, phrases, Counted);
         int items = PhraseEvidence.CountGroup(hits, phrases, Item);
-        float rule = 0f;
+        float rule = counted > 0 ? 0.25f : 0f;
         if (verbCounted) rule = cue ? 0.85f : PhraseEvidence.MaxWeight(hits, phrases, Counted) >= 0.5f ? 0.65f : 0.4f;
-        else if (cue && PhraseEvidence.CountGroup(hits, phrases, Counted) > 0) rule = 0.55f;
+        else if (cue && counted > 0) rule = 0.55f;
         // Self-Instruct style few-shot lists: "Task 1: … Task 2: … Task 3:" or repeated "Instruction:/Input:/Output:".
         if (items >= 3) rule = MathF.Max(rule, items >= 6 ? 0.7f : 0.55f);
         return MathF.Max(score, rule);
