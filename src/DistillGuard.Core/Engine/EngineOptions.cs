@@ -32,7 +32,7 @@ public sealed record EngineOptions
     public EvidenceMode Evidence { get; init; } = EvidenceMode.Redacted;
 
     /// <summary>Exchanges between incremental campaign reconciliations.</summary>
-    public int ReconcileInterval { get; init; } = 2048;
+    public int ReconcileInterval { get; init; } = 512;
 
     /// <summary>Work units (accounts visited + edges read) one reconciliation may spend; the rest waits for the next.</summary>
     public int ReconcileBudget { get; init; } = 250_000;

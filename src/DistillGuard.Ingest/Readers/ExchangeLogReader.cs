@@ -70,7 +70,8 @@ public sealed class ExchangeLogReader
                     if (failure is { } f)
                     {
                         LinesSkipped++;
-                        error(new IngestError(source.Name, line, f.Field, f.Expected));
+                        string expected = lines.LastLineTerminated ? f.Expected : f.Expected + "; the file ends inside this line (truncated or still being written?)";
+                        error(new IngestError(source.Name, line, f.Field, expected));
                         continue;
                     }
                     Exchanges++;

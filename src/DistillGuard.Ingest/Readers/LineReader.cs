@@ -29,6 +29,9 @@ public sealed class LineReader : IDisposable
     /// <summary>1-based number of the last line returned.</summary>
     public long LineNumber { get; private set; }
 
+    /// <summary>False when the last line returned ended at the end of the stream without a newline (possibly cut short).</summary>
+    public bool LastLineTerminated { get; private set; } = true;
+
     /// <summary>Reads the next line.</summary>
     /// <param name="line">The line without its terminator; valid until the next call.</param>
     /// <param name="oversized">True when the line exceeded the maximum length and was skipped (<paramref name="line"/> is empty).</param>
@@ -44,6 +47,7 @@ public sealed class LineReader : IDisposable
                 line = Trim(_buffer.AsSpan(_start, nl));
                 _start += nl + 1;
                 LineNumber++;
+                LastLineTerminated = true;
                 return true;
             }
             if (_eof)
@@ -52,6 +56,7 @@ public sealed class LineReader : IDisposable
                 line = Trim(_buffer.AsSpan(_start, _end - _start));
                 _start = _end;
                 LineNumber++;
+                LastLineTerminated = false;
                 return true;
             }
             if (_end - _start >= _maxLine)

@@ -114,7 +114,8 @@ public sealed class RoundRobinActivity : EventSource
         _rng = rng;
         _endMs = endMs;
         _remaining = total;
-        _meanGapMs = Math.Max(1.0, (endMs - startMs) / (double)Math.Max(1, total));
+        // Slightly shorter than window / total, so random gaps rarely push the last requests past the window.
+        _meanGapMs = Math.Max(1.0, 0.95 * (endMs - startMs) / (double)Math.Max(1, total));
         _index = rng.Next(accounts.Count);
         NextMs = total > 0 ? startMs + (long)(rng.NextDouble() * _meanGapMs) : long.MaxValue;
     }
