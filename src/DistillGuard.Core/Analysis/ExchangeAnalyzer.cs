@@ -80,14 +80,19 @@ public sealed class ExchangeAnalyzer
         var prompt = _prompt.AsSpan();
         int w = 0, promptChars = 0;
 
-        // System text.
+        // System text. User text counts only when it is new in this exchange (after the last assistant message): the
+        // history was scored when it was sent, and re-scoring it at every turn of a session would inflate rates.
         int budget = SystemCap;
-        int lastUser = -1;
+        int lastUser = -1, firstNewUser = -1;
         var segments = x.Segments;
         for (int i = 0; i < segments.Length; i++)
         {
             var seg = segments[i];
-            if (seg.Role == MessageRole.User) lastUser = i;
+            if (seg.Role == MessageRole.User && seg.MessageIndex > x.LastAssistantMessage)
+            {
+                lastUser = i;
+                if (firstNewUser < 0) firstNewUser = i;
+            }
             if (seg.Role is MessageRole.System or MessageRole.User) promptChars += seg.Length;
             if (seg.Role != MessageRole.System || budget == 0) continue;
             var text = x.Text(seg);
@@ -98,9 +103,9 @@ public sealed class ExchangeAnalyzer
         }
         int userStart = w;
 
-        // Earlier user turns (heads only), then the newest user message (head and tail).
+        // Earlier new user messages (heads only), then the newest user message (head and tail).
         budget = EarlierUserTotal;
-        for (int i = 0; i < lastUser && budget > 0; i++)
+        for (int i = Math.Max(0, firstNewUser); i < lastUser && budget > 0; i++)
         {
             var seg = segments[i];
             if (seg.Role != MessageRole.User) continue;

@@ -76,6 +76,12 @@ public sealed class Exchange
     /// <summary>Number of assistant messages in the request history.</summary>
     public int AssistantTurns { get; set; }
 
+    /// <summary>
+    /// Index of the last assistant message in the request, or -1. Text in messages after it is new in this exchange;
+    /// text before it was scored when it was sent.
+    /// </summary>
+    public int LastAssistantMessage { get; set; } = -1;
+
     /// <summary>Number of tool results in the request history.</summary>
     public int ToolResultTurns { get; set; }
 
@@ -235,6 +241,7 @@ public sealed class Exchange
         Format = ApiFormat.Unknown;
         SegmentCount = DroppedSegments = 0;
         MessageCount = UserTurns = AssistantTurns = ToolResultTurns = ToolCount = 0;
+        LastAssistantMessage = -1;
         ToolSetHash = 0;
         Logprobs = false;
         TopLogprobs = 0;

@@ -16,7 +16,7 @@ public sealed class IndicatorIndex
     /// <param name="postingCap">Candidates per posting list beyond which the indicator is treated as popular.</param>
     /// <param name="sketchWidth">Width of the document-frequency sketch (counters per row).</param>
     /// <param name="maxPostings">Most posting lists held; further indicators are not indexed (counted in <see cref="PostingsRefused"/>).</param>
-    public IndicatorIndex(int postingCap = 1024, int sketchWidth = 1 << 17, int maxPostings = 2_000_000)
+    public IndicatorIndex(int postingCap = 1024, int sketchWidth = 1 << 19, int maxPostings = 2_000_000)
     {
         PostingCap = postingCap;
         MaxPostings = maxPostings;
@@ -44,8 +44,12 @@ public sealed class IndicatorIndex
     /// <summary>Counts one more account holding <paramref name="key"/>.</summary>
     public void CountAccount(ulong key) => _documentFrequency.Increment(key);
 
-    /// <summary>Estimated number of accounts holding <paramref name="key"/> (never an undercount).</summary>
-    public uint DocumentFrequency(ulong key) => _documentFrequency.Estimate(key);
+    /// <summary>
+    /// Number of accounts holding <paramref name="key"/>: exact for registry keys (payment, e-mail domain, creation
+    /// burst), whose posting lists hold every account, and a count-min estimate (never an undercount) otherwise.
+    /// </summary>
+    public uint DocumentFrequency(ulong key) =>
+        IndicatorKey.IsRegistry(key) && _postings.TryGetValue(key, out var p) ? (uint)p.AccountTotal : _documentFrequency.Estimate(key);
 
     /// <summary>
     /// Rarity weight of an indicator in 0–1: <c>min(1, ln(1 + N/df) / ln(1 + N/2))</c> for N accounts, so an

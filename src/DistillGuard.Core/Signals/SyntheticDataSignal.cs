@@ -39,7 +39,7 @@ public sealed class SyntheticDataSignal : IExchangeSignal
         int items = PhraseEvidence.CountGroup(hits, phrases, Item);
         float rule = counted > 0 ? 0.25f : 0f;
         if (verbCounted) rule = cue ? 0.85f : PhraseEvidence.MaxWeight(hits, phrases, Counted) >= 0.5f ? 0.65f : 0.4f;
-        else if (cue && counted > 0) rule = 0.55f;
+        else if (cue && counted > 0) rule = 0.4f; // without a generation verb first, a question about datasets is not a request for one
         // Self-Instruct style few-shot lists: "Task 1: … Task 2: … Task 3:" or repeated "Instruction:/Input:/Output:".
         if (items >= 3) rule = MathF.Max(rule, items >= 6 ? 0.7f : 0.55f);
         return MathF.Max(score, rule);
@@ -75,13 +75,13 @@ public sealed class SyntheticDataSignal : IExchangeSignal
         // Counted nouns: weight 0.5+ marks nouns that are training-data units rather than ordinary requests for examples.
         Group(Counted, 0.55f, "# questions", "# new questions", "# tasks", "# new tasks", "# instructions", "# new instructions",
             "# prompts", "# problems", "# new problems", "# dialogues", "# conversations", "# q&a pairs", "# question answer pairs",
-            "# qa pairs", "# training examples", "# samples", "# instruction", "# diverse", "# different tasks", "# unique",
+            "# qa pairs", "# training examples", "# instruction", "# diverse", "# different tasks", "# unique",
             "# math problems", "# coding problems",
             "#个问题", "#道题", "#条指令", "#个任务", "#组问答", "#个对话", "#条数据", "#个样本",
             "# вопрос*", "# задач*", "# задани*", "# инструкци*", "# диалог*", "# пар вопрос*", "# пример*");
         Group(Counted, 0.3f, "# examples", "# variations", "# more", "# new", "# different", "ten questions", "twenty questions",
             "fifty questions", "a hundred questions", "several new", "a set of diverse", "diverse questions", "diverse instructions",
-            "new tasks", "new instructions", "# exercises", "# test cases");
+            "new tasks", "new instructions", "# exercises", "# test cases", "# samples");
         Group(DatasetCue, 0.1f, "dataset", "training data", "fine tuning", "fine tune", "jsonl", "json lines", "json format",
             "json array", "instruction tuning", "few shot", "in the following format", "each task", "each question", "each example",
             "each instruction", "the instruction should", "the input should", "the output should", "should be diverse", "do not repeat",

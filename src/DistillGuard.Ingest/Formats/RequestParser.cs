@@ -165,6 +165,7 @@ public static class RequestParser
             case Role.Assistant:
                 x.MessageCount++;
                 x.AssistantTurns++;
+                x.LastAssistantMessage = index;
                 break;
             case Role.Tool:
                 x.MessageCount++;

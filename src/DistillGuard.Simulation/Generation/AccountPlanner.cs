@@ -44,7 +44,7 @@ public static class AccountPlanner
                     Persona = p,
                     CreatedAtMs = created,
                     OrgId = org,
-                    EmailDomain = p.Account.EmailDomains[r.Next(p.Account.EmailDomains.Count)],
+                    EmailDomain = p.Account.EmailDomains[r.Next(p.Account.EmailDomains.Count)].Replace("{org}", org[4..]),
                     PaymentFingerprint = p.Account.Payment switch
                     {
                         "unique" => "pf_" + Hex(r, 12),

@@ -114,7 +114,7 @@ public sealed record AccountSpec
     public ValueRange AgeDays { get; init; } = new(30, 900);
     /// <summary>When set, all accounts are created within this many hours (a creation burst) shortly before their activity.</summary>
     public double? CreatedWithinHours { get; init; }
-    /// <summary>Registration e-mail domains (drawn uniformly).</summary>
+    /// <summary>Registration e-mail domains (drawn uniformly); <c>{org}</c> is replaced by the account's organisation, for companies with their own domain.</summary>
     public List<string> EmailDomains { get; init; } = ["gmail.com", "outlook.com", "yahoo.com", "icloud.com", "proton.me"];
     /// <summary><c>unique</c>, <c>shared</c> (drawn from a pool of <see cref="PaymentPool"/> fingerprints) or <c>none</c>.</summary>
     public string Payment { get; init; } = "unique";
