@@ -227,17 +227,24 @@ public sealed class CommunityTracker
         return string.CompareOrdinal(_profile(candidate).AccountId, _profile(incumbent).AccountId) < 0;
     }
 
+    /// <summary>
+    /// Link strength to the account's own community: the sum of edge weights (cohesion), and the strongest single
+    /// infrastructure and template ties. Membership uses the strongest ties, so many weak coincidences (a shared client
+    /// library, a popular prompt) never add up to an operator tie.
+    /// </summary>
     private void SetLinks(AccountProfile p, IReadOnlyList<Neighbour> neighbours)
     {
-        float sum = 0, infra = 0;
+        float sum = 0, infra = 0, template = 0;
         foreach (var nb in neighbours)
         {
             if (_profile(nb.Account).Label != p.Label) continue;
             sum += nb.Weight;
-            infra += nb.InfrastructureWeight;
+            infra = MathF.Max(infra, nb.InfrastructureWeight);
+            template = MathF.Max(template, nb.Weight - nb.InfrastructureWeight);
         }
         p.LinkStrength = sum;
         p.InfrastructureLink = infra;
+        p.TemplateLink = template;
     }
 
     private void SetLabel(AccountProfile p, int label)
@@ -271,7 +278,7 @@ public sealed class CommunityTracker
         _campaigns[label] = c;
         foreach (var m in c.Members)
         {
-            float lifted = RiskModel.Lift(c.Risk, m.LinkStrength, m.InfrastructureLink, m.OwnContent);
+            float lifted = RiskModel.Lift(c.Risk, m.TemplateLink, m.InfrastructureLink, m.OwnContent);
             m.Risk = MathF.Max(m.OwnRisk, lifted);
             MemberUpdated?.Invoke(m);
         }

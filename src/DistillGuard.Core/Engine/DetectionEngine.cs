@@ -262,7 +262,7 @@ public sealed class DetectionEngine
         p.OwnRisk = a.OwnRisk;
         p.OwnContent = a.Content;
         var campaign = _communities.CampaignOf(p);
-        p.Risk = campaign is null ? p.OwnRisk : MathF.Max(p.OwnRisk, RiskModel.Lift(campaign.Risk, p.LinkStrength, p.InfrastructureLink, p.OwnContent));
+        p.Risk = campaign is null ? p.OwnRisk : MathF.Max(p.OwnRisk, RiskModel.Lift(campaign.Risk, p.TemplateLink, p.InfrastructureLink, p.OwnContent));
         ApplyVerdict(p);
     }
 

@@ -22,8 +22,12 @@ public static class IndicatorKey
     /// <summary>Whether the key comes from the account registry (payment, e-mail domain, creation burst) rather than traffic.</summary>
     public static bool IsRegistry(ulong key) => KindOf(key) is IndicatorKind.Payment or IndicatorKind.EmailDomain or IndicatorKind.CreationBurst;
 
-    /// <summary>Whether the key describes network infrastructure or the account registry (evidence of one operator), as opposed to prompt content.</summary>
-    public static bool IsInfrastructure(ulong key) => !IsTemplate(key);
+    /// <summary>
+    /// Whether the key describes network infrastructure or the account registry (IP, network, payment, e-mail domain,
+    /// creation burst): evidence of one operator. Prompt templates are not, and neither is a user agent, which a whole
+    /// client library's users share.
+    /// </summary>
+    public static bool IsInfrastructure(ulong key) => !IsTemplate(key) && KindOf(key) != IndicatorKind.UserAgent;
 
     /// <summary>Stable short hexadecimal form of a key, for reports (never reveals the value).</summary>
     public static string Hex(ulong key) => (key & HashMask).ToString("x15");

@@ -90,8 +90,10 @@ public sealed class AccountProfile
     public float OwnContent;
     /// <summary>Sum of edge weights to other members of the account's community (0 when alone).</summary>
     public float LinkStrength;
-    /// <summary>The part of <see cref="LinkStrength"/> from network and registry indicators.</summary>
+    /// <summary>The strongest infrastructure tie (network and registry indicators) to one other member, per edge.</summary>
     public float InfrastructureLink;
+    /// <summary>The strongest template tie (shared prompt skeletons) to one other member, per edge.</summary>
+    public float TemplateLink;
     /// <summary>Final risk score 0–100 (after campaign lift).</summary>
     public float Risk;
     /// <summary>Current verdict.</summary>

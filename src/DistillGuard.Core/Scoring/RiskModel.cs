@@ -72,19 +72,19 @@ public sealed class RiskModel
 
     /// <summary>
     /// Risk a campaign lends a member, 0–100: campaign risk × membership × gate. The gate
-    /// min(1, 0.4 + 2·own content + 0.4·min(1, infrastructure link)) keeps accounts with neither extraction content nor
+    /// min(1, 0.4 + 2·own content + 0.4·min(1, infrastructure tie)) keeps accounts with neither extraction content nor
     /// operator ties to the campaign below attack. Membership
-    /// min(1, 0.4 + 1.2·min(1, infrastructure link) + 0.25·min(1, template link)) grows mostly with shared network and
+    /// min(1, 0.4 + 1.2·min(1, infrastructure tie) + 0.25·min(1, template tie)) grows mostly with shared network and
     /// registry indicators (evidence of one operator); a shared playbook alone (templates) reaches at most 0.65, so it
-    /// cannot lift an account to attack.
+    /// cannot lift an account to attack. Ties are the strongest single edge to a member, not sums.
     /// </summary>
     /// <param name="campaignRisk">The campaign's risk, 0–100.</param>
-    /// <param name="linkStrength">Sum of the member's edge weights to other members.</param>
-    /// <param name="infrastructureLink">The part of <paramref name="linkStrength"/> from network and registry indicators.</param>
+    /// <param name="templateTie">The member's strongest template tie to another member.</param>
+    /// <param name="infrastructureTie">The member's strongest infrastructure tie to another member.</param>
     /// <param name="ownContent">The member's own content sub-score, 0–1.</param>
-    public static float Lift(float campaignRisk, float linkStrength, float infrastructureLink, float ownContent) =>
-        campaignRisk * MathF.Min(1f, 0.4f + 1.2f * MathF.Min(1f, infrastructureLink) + 0.25f * MathF.Min(1f, linkStrength - infrastructureLink))
-        * MathF.Min(1f, 0.4f + 2f * ownContent + 0.4f * MathF.Min(1f, infrastructureLink));
+    public static float Lift(float campaignRisk, float templateTie, float infrastructureTie, float ownContent) =>
+        campaignRisk * MathF.Min(1f, 0.4f + 1.2f * MathF.Min(1f, infrastructureTie) + 0.25f * MathF.Min(1f, templateTie))
+        * MathF.Min(1f, 0.4f + 2f * ownContent + 0.4f * MathF.Min(1f, infrastructureTie));
 
     /// <summary>The verdict for a risk score.</summary>
     public Verdict VerdictOf(float risk) =>

@@ -86,7 +86,8 @@ public sealed class SyntheticDataSignal : IExchangeSignal
             "json array", "instruction tuning", "few shot", "in the following format", "each task", "each question", "each example",
             "each instruction", "the instruction should", "the input should", "the output should", "should be diverse", "do not repeat",
             "数据集", "格式", "датасет*", "формат*");
-        Group(Item, 0f, "task #:", "instruction:", "### instruction", "question #:", "example #:", "задача #", "задание #", "问题#");
+        // Few-shot item markers of data-generation prompts ("Example 1:" is left out: docstrings and tutorials use it).
+        Group(Item, 0f, "task #:", "instruction:", "### instruction", "задача #", "задание #");
         return p;
     }
 }

@@ -78,7 +78,7 @@ public class RiskModelTests
     public void A_shared_playbook_alone_cannot_lift_to_attack()
     {
         // Linked only by templates (no shared infrastructure), with no content of its own.
-        float lifted = RiskModel.Lift(campaignRisk: 100, linkStrength: 10, infrastructureLink: 0, ownContent: 0);
+        float lifted = RiskModel.Lift(campaignRisk: 100, templateTie: 10, infrastructureTie: 0, ownContent: 0);
         Assert.True(lifted < ScoringOptions.Default.AttackThreshold, $"{lifted}");
         // Tied by a shared card and proxy exits, with little content of its own: lifted.
         Assert.True(RiskModel.Lift(100, 2, 2, 0.1f) >= ScoringOptions.Default.AttackThreshold);
