@@ -27,6 +27,7 @@ public static class Program
         ScanCommand.Create(),
         SimulateCommand.Create(),
         EvalCommand.Create(),
+        ExportCommand.Create(),
         ReferenceCommand.Create(),
     };
 }

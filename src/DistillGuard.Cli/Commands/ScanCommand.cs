@@ -1,11 +1,13 @@
 using System.CommandLine;
+using DistillGuard.Cli.Exporting;
 using DistillGuard.Cli.Scanning;
+using DistillGuard.Core.Findings;
 using DistillGuard.Core.Engine;
 using Spectre.Console;
 
 namespace DistillGuard.Cli.Commands;
 
-/// <summary><c>distillguard scan PATH... [--accounts FILE] [--out DIR] [--format table|json] [--fail-on attack]</c>.</summary>
+/// <summary><c>distillguard scan PATH... [--accounts FILE] [--out DIR] [--format table|json] [--fail-on attack] [--export ocsf,stix] [--redact standard|strict]</c>.</summary>
 internal static class ScanCommand
 {
     public static Command Create()
@@ -31,13 +33,39 @@ internal static class ScanCommand
         evidence.AcceptOnlyFromAmong("redacted", "none");
         var disposable = new Option<string?>("--disposable-domains") { Description = "More disposable e-mail domains, one per line" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress output" };
+        var export = new Option<string[]>("--export")
+        {
+            Description = "Also write exports next to findings.json: ocsf (findings.ocsf.jsonl), stix (findings.stix.json); comma-separated",
+        };
+        var redaction = new RedactionOptions();
 
         var command = new Command("scan", "Find distillation campaigns in LLM API exchange logs")
         {
-            paths, accounts, outDir, format, failOn, reference, all, evidence, disposable, quiet,
+            paths, accounts, outDir, format, failOn, reference, all, evidence, disposable, quiet, export,
         };
+        redaction.AddTo(command);
         command.SetAction((result, cancel) =>
         {
+            List<ExportFormat> exports;
+            RedactionPolicy policy;
+            bool redactExplicit;
+            try
+            {
+                exports = ExportFormats.Parse(result.GetValue(export) ?? []);
+                (policy, redactExplicit) = redaction.Read(result);
+            }
+            catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return Task.FromResult(ExitCodes.Usage);
+            }
+            if (exports.Count > 0 && result.GetValue(outDir) is null)
+            {
+                Console.Error.WriteLine("error: --export writes next to findings.json: give --out DIR");
+                return Task.FromResult(ExitCodes.Usage);
+            }
+            var exportSettings = new ExportSettings { Redaction = policy, RedactionExplicit = redactExplicit };
+            if (RedactionOptions.UnkeyedNote(exportSettings, exports) is { } note) Console.Error.WriteLine(note);
             var request = new ScanRequest
             {
                 Inputs = result.GetValue(paths) ?? [],
@@ -50,6 +78,8 @@ internal static class ScanCommand
                 Evidence = result.GetValue(evidence) == "none" ? EvidenceMode.None : EvidenceMode.Redacted,
                 DisposableDomainsFile = result.GetValue(disposable),
                 Quiet = result.GetValue(quiet),
+                Exports = exports,
+                ExportSettings = exportSettings,
             };
             bool interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
             var runner = new ScanRunner(AnsiConsole.Console, Console.Out, Console.Error, interactive);

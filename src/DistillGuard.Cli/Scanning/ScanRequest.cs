@@ -1,3 +1,4 @@
+using DistillGuard.Cli.Exporting;
 using DistillGuard.Core.Engine;
 
 namespace DistillGuard.Cli.Scanning;
@@ -15,4 +16,6 @@ internal sealed record ScanRequest
     public EvidenceMode Evidence { get; init; } = EvidenceMode.Redacted;
     public bool Quiet { get; init; }
     public string? DisposableDomainsFile { get; init; }
+    public IReadOnlyList<ExportFormat> Exports { get; init; } = [];
+    public ExportSettings ExportSettings { get; init; } = new();
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DistillGuard.Cli.Exporting;
 using DistillGuard.Cli.Output;
 using DistillGuard.Core.Engine;
 using DistillGuard.Core.Findings;
@@ -121,7 +122,9 @@ internal sealed class ScanRunner
             LinesSkipped = reader.LinesSkipped,
             Errors = errors,
         };
-        var doc = FindingsBuilder.Build(engine, input, new FindingsOptions { IncludeBenign = request.AllAccounts });
+        var doc = Redaction.Apply(
+            FindingsBuilder.Build(engine, input, new FindingsOptions { IncludeBenign = request.AllAccounts }),
+            request.ExportSettings.Redaction);
         Findings = doc;
 
         var written = new List<string>();
@@ -136,6 +139,12 @@ internal sealed class ScanRunner
                 var reportPath = Path.Combine(request.OutDir, "report.html");
                 HtmlReport.Write(reportPath, doc);
                 written.Add(reportPath);
+                foreach (var format in request.Exports)
+                {
+                    var exportPath = Path.Combine(request.OutDir, ExportFormats.FileName(format));
+                    ExportWriter.Write(exportPath, doc, format, request.ExportSettings);
+                    written.Add(exportPath);
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

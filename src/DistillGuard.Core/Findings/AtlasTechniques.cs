@@ -12,6 +12,13 @@ public static class AtlasTechniques
     /// <summary>AML.T0008.005 AI Service Proxies (under AML.T0008 Acquire Infrastructure): members share proxy exits or rotate networks.</summary>
     public static readonly TechniqueFinding ServiceProxies = new() { Id = "AML.T0008.005", Name = "AI Service Proxies" };
 
+    /// <summary>
+    /// AML.T0005.001 Train Proxy via Replication (under AML.T0005 Create Proxy AI Model): an attack whose harvest is
+    /// shaped as training data for a replica (reasoning traces, synthetic instruction data, judgements, logprobs,
+    /// tool-use traces, replayed reasoning).
+    /// </summary>
+    public static readonly TechniqueFinding TrainProxyViaReplication = new() { Id = "AML.T0005.001", Name = "Train Proxy via Replication" };
+
     /// <summary>AML.T0021 Establish Accounts: an account farm (shared payment, disposable e-mail, creation bursts, brand-new accounts).</summary>
     public static readonly TechniqueFinding EstablishAccounts = new() { Id = "AML.T0021", Name = "Establish Accounts" };
 }

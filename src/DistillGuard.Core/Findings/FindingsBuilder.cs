@@ -125,7 +125,7 @@ public static class FindingsBuilder
             ExchangeCount = c.Exchanges + c.Associates.Sum(a => (long)a.Exchanges),
             FirstSeen = Time(c.FirstSeenMs),
             LastSeen = Time(c.LastSeenMs),
-            Techniques = Techniques(c.Verdict, c.ProxyShare, c.FarmShare, c.Members.Count, c.Coordination.SharedPayment > 0),
+            Techniques = Techniques(c.Verdict, c.Strengths, c.ProxyShare, c.FarmShare, c.Members.Count, c.Coordination.SharedPayment > 0),
             SubScores = new SubScores
             {
                 Content = Score(100 * c.Content), Behaviour = Score(100 * c.Behaviour),
@@ -155,7 +155,7 @@ public static class FindingsBuilder
             ExchangeCount = p.Exchanges,
             FirstSeen = Time(p.FirstSeenMs),
             LastSeen = Time(p.LastSeenMs),
-            Techniques = Techniques(verdict, a.Infrastructure.IpRotation >= 0.5f ? 1f : 0f, 0f, 1, false),
+            Techniques = Techniques(verdict, a.Strengths, a.Infrastructure.IpRotation >= 0.5f ? 1f : 0f, 0f, 1, false),
             SubScores = new SubScores
             {
                 Content = Score(100 * a.Content), Behaviour = Score(100 * a.Behaviour.Score),
@@ -217,15 +217,23 @@ public static class FindingsBuilder
         };
     }
 
-    private static List<TechniqueFinding> Techniques(Verdict verdict, float proxyShare, float farmShare, int members, bool sharedPayment)
+    private static List<TechniqueFinding> Techniques(Verdict verdict, IReadOnlyList<float> strengths, float proxyShare, float farmShare, int members, bool sharedPayment)
     {
         var t = new List<TechniqueFinding>();
         if (verdict == Verdict.Attack) t.Add(AtlasTechniques.ExtractModel);
+        if (verdict == Verdict.Attack && TrainingShaped.Any(k => strengths[(int)k] >= 0.2f)) t.Add(AtlasTechniques.TrainProxyViaReplication);
         t.Add(AtlasTechniques.InferenceApiAccess);
         if (proxyShare >= 0.3f) t.Add(AtlasTechniques.ServiceProxies);
         if ((members >= 5 && farmShare >= 0.3f) || (members >= 2 && sharedPayment)) t.Add(AtlasTechniques.EstablishAccounts);
         return t;
     }
+
+    /// <summary>Harvests shaped as training data for a replica model (not a plain dataset sweep).</summary>
+    private static readonly SignalKind[] TrainingShaped =
+    [
+        SignalKind.CotElicitation, SignalKind.SyntheticData, SignalKind.JudgePrompt, SignalKind.LogprobHarvest,
+        SignalKind.ToolTraceHarvest, SignalKind.ReasoningReplay,
+    ];
 
     private static IndicatorFinding IndicatorOf(DetectionEngine engine, ulong key, int accounts)
     {

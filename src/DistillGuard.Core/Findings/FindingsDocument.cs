@@ -17,6 +17,8 @@ public sealed record FindingsDocument
     [JsonPropertyName("generated_at")] public DateTimeOffset GeneratedAt { get; init; }
     /// <summary>The producing tool.</summary>
     [JsonPropertyName("tool")] public ToolInfo Tool { get; init; } = new();
+    /// <summary>The redaction policy applied (<c>standard</c> or <c>strict</c>).</summary>
+    [JsonPropertyName("redaction")] public string Redaction { get; init; } = "standard";
     /// <summary>What was read.</summary>
     [JsonPropertyName("input")] public InputSummary Input { get; init; } = new();
     /// <summary>Counts by verdict.</summary>
