@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using DistillGuard.Core.Analysis;
 using DistillGuard.Core.Engine;
 using DistillGuard.Core.Exchanges;
 using DistillGuard.Ingest.Readers;
@@ -6,55 +7,74 @@ using DistillGuard.Ingest.Readers;
 namespace DistillGuard.Cli.Scanning;
 
 /// <summary>
-/// Two-stage scan pipeline that uses both cores: a reader thread decompresses and parses lines into pooled batches of
-/// <see cref="Exchange"/> objects; the calling thread feeds them to the engine. Batches are recycled, so memory stays
-/// fixed whatever the input size.
+/// The scan pipeline, three stages over pooled batches so that every core has work and memory stays fixed whatever
+/// the input size:
+/// <list type="number">
+/// <item>a reader thread decompresses and parses lines into <see cref="Exchange"/> objects;</item>
+/// <item><see cref="Analyzers"/> analysis threads run the stateless part of detection (normalisation, signals,
+/// MinHash, reference look-ups) on whole batches;</item>
+/// <item>the calling thread feeds the analysed exchanges to the engine in input order.</item>
+/// </list>
+/// Batches carry sequence numbers and the engine consumes them strictly in order, so the result does not depend on
+/// thread timing: a scan is deterministic for its input.
 /// </summary>
 internal sealed class ScanPipeline
 {
     /// <summary>Exchanges per batch.</summary>
-    public const int BatchSize = 256;
-
-    /// <summary>Batches in flight (bounds memory and read-ahead).</summary>
-    public const int Batches = 8;
+    public const int BatchSize = 128;
 
     private sealed class Batch
     {
         public readonly Exchange[] Items = Enumerable.Range(0, BatchSize).Select(_ => new Exchange()).ToArray();
+        public readonly ExchangeAnalysis[] Analyses = Enumerable.Range(0, BatchSize).Select(_ => new ExchangeAnalysis()).ToArray();
         public readonly string[] Sources = new string[BatchSize];
         public readonly long[] Lines = new long[BatchSize];
         public int Count;
+        public long Sequence;
     }
 
     private readonly ExchangeLogReader _reader;
     private readonly DetectionEngine _engine;
 
-    public ScanPipeline(ExchangeLogReader reader, DetectionEngine engine)
+    /// <param name="reader">The input.</param>
+    /// <param name="engine">The engine (used from the calling thread only).</param>
+    /// <param name="analyzers">Analysis threads; default one per core beyond the first, at least one.</param>
+    public ScanPipeline(ExchangeLogReader reader, DetectionEngine engine, int? analyzers = null)
     {
         _reader = reader;
         _engine = engine;
+        Analyzers = Math.Max(1, analyzers ?? Environment.ProcessorCount - 1);
     }
+
+    /// <summary>Number of analysis threads.</summary>
+    public int Analyzers { get; }
 
     /// <summary>Runs the scan to the end of the input.</summary>
     /// <param name="error">Receives malformed lines (called from the reader thread).</param>
     /// <param name="progress">Called on the engine thread after each batch.</param>
     /// <param name="cancel">Stops reading.</param>
+    /// <exception cref="InvalidOperationException">The reader or an analysis thread failed.</exception>
     public void Run(Action<IngestError> error, Action progress, CancellationToken cancel)
     {
-        using var full = new BlockingCollection<Batch>(Batches);
-        using var free = new BlockingCollection<Batch>(Batches);
-        for (int i = 0; i < Batches; i++) free.Add(new Batch());
-        Exception? readerFailure = null;
+        int inFlight = 4 * (Analyzers + 2);
+        using var free = new BlockingCollection<Batch>(inFlight);
+        using var parsed = new BlockingCollection<Batch>(inFlight);
+        using var analysed = new BlockingCollection<Batch>(inFlight);
+        for (int i = 0; i < inFlight; i++) free.Add(new Batch());
+        Exception? failure = null;
+        // Stops every stage when one fails (or the user cancels), so no thread stays blocked on a full queue.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
 
         var readerThread = new Thread(() =>
         {
             Batch? current = null;
+            long sequence = 0;
             try
             {
                 _reader.Run(
                     rent: () =>
                     {
-                        current ??= free.Take();
+                        current ??= free.Take(stop.Token);
                         return current.Items[current.Count];
                     },
                     deliver: (x, source, line) =>
@@ -63,34 +83,91 @@ internal sealed class ScanPipeline
                         current.Lines[current.Count] = line;
                         if (++current.Count == BatchSize)
                         {
-                            full.Add(current);
+                            current.Sequence = sequence++;
+                            parsed.Add(current, stop.Token);
                             current = null;
                         }
                     },
                     error,
-                    cancel);
-                if (current is { Count: > 0 }) full.Add(current);
+                    stop.Token);
+                if (current is { Count: > 0 } && !stop.IsCancellationRequested)
+                {
+                    current.Sequence = sequence;
+                    parsed.Add(current, stop.Token);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
             }
             catch (Exception e)
             {
-                readerFailure = e;
+                failure ??= e;
+                stop.Cancel();
             }
             finally
             {
-                full.CompleteAdding();
+                parsed.CompleteAdding();
             }
         })
         { IsBackground = true, Name = "distillguard-reader" };
-        readerThread.Start();
 
-        foreach (var batch in full.GetConsumingEnumerable())
+        int running = Analyzers;
+        var analysisThreads = Enumerable.Range(0, Analyzers).Select(i => new Thread(() =>
         {
-            for (int i = 0; i < batch.Count; i++) _engine.Process(batch.Items[i], batch.Sources[i], batch.Lines[i]);
-            batch.Count = 0;
-            free.Add(batch);
-            progress();
+            try
+            {
+                var analyzer = _engine.CreateAnalyzer();
+                foreach (var batch in parsed.GetConsumingEnumerable(stop.Token))
+                {
+                    for (int j = 0; j < batch.Count; j++) analyzer.Analyze(batch.Items[j], batch.Analyses[j]);
+                    analysed.Add(batch, stop.Token);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                failure ??= e;
+                stop.Cancel();
+            }
+            finally
+            {
+                if (Interlocked.Decrement(ref running) == 0) analysed.CompleteAdding();
+            }
+        })
+        { IsBackground = true, Name = $"distillguard-analysis-{i}" }).ToList();
+
+        readerThread.Start();
+        foreach (var t in analysisThreads) t.Start();
+
+        // Batches may finish analysis out of order when there are several analysis threads: hold them until their turn.
+        var waiting = new Dictionary<long, Batch>();
+        long next = 0;
+        bool drained = false;
+        try
+        {
+            foreach (var arrived in analysed.GetConsumingEnumerable())
+            {
+                waiting.Add(arrived.Sequence, arrived);
+                while (waiting.Remove(next, out var batch))
+                {
+                    for (int i = 0; i < batch.Count; i++) _engine.Process(batch.Items[i], batch.Analyses[i], batch.Sources[i], batch.Lines[i]);
+                    batch.Count = 0;
+                    free.Add(batch);
+                    next++;
+                    progress();
+                }
+            }
+            drained = true;
+        }
+        finally
+        {
+            // On an engine failure, release the other stages before the exception leaves.
+            if (!drained) stop.Cancel();
         }
         readerThread.Join();
-        if (readerFailure is not null) throw new InvalidOperationException("The log reader failed: " + readerFailure.Message, readerFailure);
+        foreach (var t in analysisThreads) t.Join();
+        if (failure is not null) throw new InvalidOperationException("The scan pipeline failed: " + failure.Message, failure);
     }
 }

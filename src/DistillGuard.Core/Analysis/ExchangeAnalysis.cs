@@ -33,6 +33,9 @@ public sealed class ExchangeAnalysis
     /// <summary>Dataset matched by the reference index, or null.</summary>
     public string? ReferenceDataset { get; internal set; }
 
+    /// <summary>Reference anchors matched (0 when <see cref="ReferenceDataset"/> is null).</summary>
+    public int ReferenceHits { get; internal set; }
+
     /// <summary>Input tokens: reported usage, else estimated at 4 characters per token.</summary>
     public int InputTokens { get; internal set; }
 

@@ -70,6 +70,24 @@ public sealed class ExchangeAnalyzer
 
     private int _promptLength;
 
+    /// <summary>
+    /// Analyses <paramref name="x"/> into <paramref name="result"/> from the exchange alone (no registry facts: no
+    /// reasoning replay). Safe to run ahead of the engine on another thread (one analyzer per thread); the engine
+    /// completes the analysis with <see cref="ApplyRegistry"/>.
+    /// </summary>
+    public void Analyze(Exchange x, ExchangeAnalysis result) => Analyze(x, 0, 0, result);
+
+    /// <summary>Completes an analysis with the engine's registry facts (reasoning signatures replayed across accounts).</summary>
+    /// <param name="x">The analysed exchange.</param>
+    /// <param name="replayedFromOther">Request signatures issued to other accounts.</param>
+    /// <param name="replayedFromSame">Request signatures issued to the same account.</param>
+    /// <param name="result">The analysis of <paramref name="x"/> from <see cref="Analyze(Exchange, ExchangeAnalysis)"/>.</param>
+    public void ApplyRegistry(Exchange x, int replayedFromOther, int replayedFromSame, ExchangeAnalysis result)
+    {
+        var context = new ExchangeContext(replayedFromOther, replayedFromSame, result.ReferenceDataset, result.ReferenceHits);
+        if (_pipeline.EvaluateRegistry(x, context, result.Scores)) result.Finish();
+    }
+
     /// <summary>Analyses <paramref name="x"/> into <paramref name="result"/>.</summary>
     /// <param name="x">The exchange.</param>
     /// <param name="replayedFromOther">Request signatures issued to other accounts (from the engine's registry).</param>
@@ -182,6 +200,7 @@ public sealed class ExchangeAnalyzer
         }
         result.TemplateKeyCount = k;
         result.ReferenceDataset = match?.Dataset;
+        result.ReferenceHits = match?.AnchorHits ?? 0;
         result.PromptChars = promptChars;
         result.InputTokens = x.PromptTokens > 0 ? x.PromptTokens : promptChars / 4 + 1;
 

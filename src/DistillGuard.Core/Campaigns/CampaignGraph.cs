@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using DistillGuard.Core.Indicators;
 using DistillGuard.Core.Profiles;
 
@@ -19,7 +20,11 @@ public sealed class CampaignGraph
     private readonly IndicatorIndex _index;
     private readonly Func<int, AccountProfile> _profile;
     private readonly Func<int> _accountTotal;
-    private readonly Dictionary<int, (float Total, float Infrastructure)> _scratch = new();
+    // Dense accumulators indexed by account (grown on demand) and the accounts touched in the current call: no hashing
+    // and no per-call clearing of the whole array.
+    private float[] _total = new float[1024];
+    private float[] _infrastructure = new float[1024];
+    private int[] _touched = new int[256];
 
     /// <summary>
     /// Factor applied to links between accounts of the same organisation: a customer's own accounts sharing offices,
@@ -74,8 +79,13 @@ public sealed class CampaignGraph
         float rarity = _index.Rarity(key, _accountTotal());
         float w = KindWeight(kind);
         if (IndicatorKey.IsTemplate(key)) return w * (0.5f + 0.5f * rarity) * (float)posting.Suspicion;
-        int candidates = 0;
-        foreach (var b in posting.Accounts) if (_profile(b).Candidate) candidates++;
+        // Only candidates are posted under traffic indicators; registry postings hold every account.
+        int candidates = posting.Accounts.Count;
+        if (IndicatorKey.IsRegistry(key))
+        {
+            candidates = 0;
+            foreach (var b in posting.Accounts) if (_profile(b).Candidate) candidates++;
+        }
         float share = Math.Min(1f, (float)candidates / Math.Max(1u, _index.DocumentFrequency(key)));
         return w * rarity * MathF.Min(1f, 2f * share);
     }
@@ -91,11 +101,34 @@ public sealed class CampaignGraph
         foreach (var t in a.Templates) keys.Add(t);
     }
 
-    /// <summary>Writes the candidate neighbours of <paramref name="a"/> whose edge weight reaches <paramref name="threshold"/>, in ascending account order.</summary>
-    public void Neighbours(AccountProfile a, float threshold, List<Neighbour> result, List<ulong> keyBuffer)
+    /// <summary>
+    /// Members read from each posting list during incremental reconciliation. A proxy exit shared by hundreds of
+    /// accounts of one campaign tells a newcomer the campaign's label from any few dozen of them; reading all of them
+    /// for every re-label would cost O(n²) per campaign. The final <see cref="CommunityTracker.Recompute"/> reads
+    /// every member.
+    /// </summary>
+    public const int IncrementalPostingSample = 64;
+
+    /// <summary>
+    /// Writes the candidate neighbours of <paramref name="a"/> whose edge weight reaches <paramref name="threshold"/>,
+    /// in ascending account order when every member is read, else in the order read.
+    /// </summary>
+    /// <param name="a">The account.</param>
+    /// <param name="threshold">Least edge weight reported.</param>
+    /// <param name="result">Receives the neighbours (cleared first).</param>
+    /// <param name="keyBuffer">Scratch list for the account's keys.</param>
+    /// <param name="postingSample">Members read from each posting list, in the order they joined (all by default).</param>
+    public void Neighbours(AccountProfile a, float threshold, List<Neighbour> result, List<ulong> keyBuffer, int postingSample = int.MaxValue)
     {
         result.Clear();
-        _scratch.Clear();
+        int accounts = _accountTotal();
+        if (_total.Length < accounts)
+        {
+            int size = Math.Max(accounts, _total.Length * 2);
+            Array.Resize(ref _total, size);
+            Array.Resize(ref _infrastructure, size);
+        }
+        int touched = 0;
         KeysOf(a, keyBuffer);
         foreach (var key in keyBuffer)
         {
@@ -103,23 +136,37 @@ public sealed class CampaignGraph
             float w = KeyWeight(key, posting);
             if (w <= 0) continue;
             float infra = IndicatorKey.IsInfrastructure(key) ? w : 0f;
-            foreach (var b in posting.Accounts)
+            var members = CollectionsMarshal.AsSpan(posting.Accounts);
+            if (members.Length > postingSample) members = members[..postingSample];
+            foreach (var b in members)
             {
                 if (b == a.Index) continue;
-                _scratch[b] = _scratch.TryGetValue(b, out var acc) ? (acc.Total + w, acc.Infrastructure + infra) : (w, infra);
+                if (_total[b] == 0f && _infrastructure[b] == 0f)
+                {
+                    if (touched == _touched.Length) Array.Resize(ref _touched, touched * 2);
+                    _touched[touched++] = b;
+                }
+                _total[b] += w;
+                _infrastructure[b] += infra;
             }
         }
-        foreach (var (b, w) in _scratch)
+        // A full read reports neighbours in ascending account order, so that it does not depend on the order accounts
+        // joined the posting lists (the final recomputation); a sampled read keeps the (deterministic) join order.
+        if (postingSample == int.MaxValue) Array.Sort(_touched, 0, touched);
+        for (int i = 0; i < touched; i++)
         {
+            int b = _touched[i];
+            float sum = _total[b], sumInfra = _infrastructure[b];
+            _total[b] = 0f;
+            _infrastructure[b] = 0f;
             var other = _profile(b);
             if (!other.Candidate) continue;
             float factor = a.OrgKey != 0 && a.OrgKey == other.OrgKey ? SameOrganisationFactor : 1f;
             float playbook = MathF.Min(1f, MathF.Min(a.OwnContent, other.OwnContent) / TemplateContentBar);
             // Rounded so that summation order (which follows arrival order) cannot flip a comparison.
-            float infra = MathF.Round(w.Infrastructure * factor, 4);
-            float total = MathF.Round((w.Infrastructure + (w.Total - w.Infrastructure) * playbook) * factor, 4);
+            float infra = MathF.Round(sumInfra * factor, 4);
+            float total = MathF.Round((sumInfra + (sum - sumInfra) * playbook) * factor, 4);
             if (total >= threshold) result.Add(new Neighbour(b, total, infra));
         }
-        result.Sort(static (x, y) => x.Account.CompareTo(y.Account));
     }
 }

@@ -33,6 +33,8 @@ public sealed class CommunityTracker
     private readonly List<Neighbour> _neighbours = new();
     private readonly List<ulong> _keys = new();
     private readonly Dictionary<int, float> _labelScores = new();
+    private readonly Dictionary<int, int> _changes = new();
+    private readonly Dictionary<int, List<int>> _touchedMembers = new();
     private readonly AccountAssessment _scratch = new();
 
     /// <summary>Creates the tracker.</summary>
@@ -66,6 +68,7 @@ public sealed class CommunityTracker
         var queued = new HashSet<int>(_dirty);
         _dirty.Clear();
         var touched = new HashSet<int>();
+        _touchedMembers.Clear();
         int work = 0;
         while (queue.Count > 0)
         {
@@ -81,16 +84,53 @@ public sealed class CommunityTracker
             int old = p.Label;
             int label = Relabel(p);
             work += 1 + _neighbours.Count;
-            if (old >= 0) touched.Add(old);
+            if (old >= 0 && old != label) { touched.Add(old); Changed(old); }
             touched.Add(label);
+            Changed(label);
+            if (!_touchedMembers.TryGetValue(label, out var list)) _touchedMembers[label] = list = new List<int>();
+            list.Add(a);
             if (label != old)
             {
                 foreach (var nb in _neighbours)
                     if (queued.Add(nb.Account)) queue.Enqueue(nb.Account);
             }
         }
-        foreach (var label in touched) Assess(label);
+        foreach (var label in touched)
+        {
+            if (Due(label)) Assess(label);
+            else LiftTouched(label);
+        }
         return work;
+    }
+
+    /// <summary>
+    /// Share of a campaign's members that must change (relabelled, joined, left) before it is re-assessed in full
+    /// during incremental reconciliation. Re-assessing costs O(members); deferring it until an eighth of them changed
+    /// keeps the cost per change constant for campaigns of thousands of accounts. Members touched meanwhile are lifted
+    /// with the campaign's last assessment, so detection is not delayed.
+    /// </summary>
+    public const int ReassessFraction = 8;
+
+    private void Changed(int label) => _changes[label] = _changes.GetValueOrDefault(label) + 1;
+
+    private bool Due(int label)
+    {
+        if (!_campaigns.TryGetValue(label, out var c)) return true;
+        int size = _members.TryGetValue(label, out var set) ? set.Count : 0;
+        if (size < _model.Options.MinCampaignAccounts) return true;
+        return _changes.GetValueOrDefault(label) * ReassessFraction >= Math.Max(c.Members.Count, size);
+    }
+
+    private void LiftTouched(int label)
+    {
+        if (!_campaigns.TryGetValue(label, out var c) || !_touchedMembers.TryGetValue(label, out var accounts)) return;
+        foreach (var a in accounts)
+        {
+            var m = _profile(a);
+            if (m.Label != label) continue;
+            m.Risk = MathF.Max(m.OwnRisk, RiskModel.Lift(c.Risk, m.TemplateLink, m.InfrastructureLink, m.OwnContent));
+            MemberUpdated?.Invoke(m);
+        }
     }
 
     /// <summary>Recomputes every community from scratch, deterministically, and re-assesses all campaigns.</summary>
@@ -107,6 +147,7 @@ public sealed class CommunityTracker
         _members.Clear();
         _campaigns.Clear();
         _dirty.Clear();
+        _changes.Clear();
         foreach (var p in candidates) SetLabel(p, p.Index);
 
         // Adjacency is read once: label propagation passes re-read it many times.
@@ -189,7 +230,7 @@ public sealed class CommunityTracker
 
     private int Relabel(AccountProfile p)
     {
-        _graph.Neighbours(p, _model.Options.EdgeThreshold, _neighbours, _keys);
+        _graph.Neighbours(p, _model.Options.EdgeThreshold, _neighbours, _keys, CampaignGraph.IncrementalPostingSample);
         int label = Choose(p, _neighbours);
         if (label != p.Label) SetLabel(p, label);
         SetLinks(p, _neighbours);
@@ -261,6 +302,7 @@ public sealed class CommunityTracker
 
     private void Assess(int label)
     {
+        _changes.Remove(label);
         if (!_members.TryGetValue(label, out var set) || set.Count < _model.Options.MinCampaignAccounts)
         {
             bool had = _campaigns.Remove(label);

@@ -1,3 +1,4 @@
+using System.Numerics;
 using DistillGuard.Core.Analysis;
 using DistillGuard.Core.Campaigns;
 using DistillGuard.Core.Exchanges;
@@ -35,7 +36,9 @@ public sealed class DetectionEngine
 {
     private readonly EngineOptions _options;
     private readonly ExchangeAnalyzer _analyzer;
-    private readonly ExchangeAnalysis _analysis = new();
+    private readonly ReferenceIndex _publicTemplates;
+    private readonly ExchangeAnalysis _ownAnalysis = new();
+    private ExchangeAnalysis _analysis;
     private readonly RiskModel _model;
     private readonly AccountAssessment _assessment = new();
     private readonly IndicatorIndex _index;
@@ -60,7 +63,8 @@ public sealed class DetectionEngine
         _options = options ?? new EngineOptions();
         var signals = _options.Signals ?? SignalPipeline.DefaultSignals();
         Reference = _options.Reference ?? ReferenceIndex.LoadBuiltIn();
-        _analyzer = new ExchangeAnalyzer(new SignalPipeline(signals), Reference, _options.PublicTemplates ?? ReferenceIndex.LoadPublicTemplates());
+        _publicTemplates = _options.PublicTemplates ?? ReferenceIndex.LoadPublicTemplates();
+        _analyzer = new ExchangeAnalyzer(new SignalPipeline(signals), Reference, _publicTemplates);
         _model = new RiskModel(_options.Scoring, _options.DisposableDomains ?? DisposableDomains.BuiltIn);
         _index = new IndicatorIndex(_options.PostingCap);
         _templates = new TemplateCounter(_options.TemplateCounterWidth);
@@ -70,7 +74,14 @@ public sealed class DetectionEngine
             MemberUpdated = ApplyVerdict,
         };
         _byIdSpan = _byId.GetAlternateLookup<ReadOnlySpan<char>>();
+        _analysis = _ownAnalysis;
     }
+
+    /// <summary>
+    /// A new analyzer with this engine's signals and reference indexes, for hosts that analyse exchanges ahead of the
+    /// engine on other threads (<see cref="Process(Exchange, ExchangeAnalysis, string?, long)"/>); one per thread.
+    /// </summary>
+    public ExchangeAnalyzer CreateAnalyzer() => new(new SignalPipeline(_options.Signals ?? SignalPipeline.DefaultSignals()), Reference, _publicTemplates);
 
     /// <summary>The options in use.</summary>
     public EngineOptions Options => _options;
@@ -136,6 +147,20 @@ public sealed class DetectionEngine
     public ExchangeOutcome Process(Exchange x, string? source = null, long line = 0)
     {
         if (x.AccountId.IsEmpty) throw new ArgumentException("The exchange has no account id.", nameof(x));
+        _analyzer.Analyze(x, _ownAnalysis);
+        return Process(x, _ownAnalysis, source, line);
+    }
+
+    /// <summary>Processes one exchange already analysed by <see cref="ExchangeAnalyzer.Analyze(Exchange, ExchangeAnalysis)"/>.</summary>
+    /// <param name="x">The exchange; its account id must not be empty.</param>
+    /// <param name="analysis">Its analysis (completed here with the registry facts; valid until the next call).</param>
+    /// <param name="source">Where it came from (file name), used to name evidence when the exchange has no id.</param>
+    /// <param name="line">Line number in <paramref name="source"/>.</param>
+    /// <exception cref="ArgumentException">The exchange has no account id.</exception>
+    public ExchangeOutcome Process(Exchange x, ExchangeAnalysis analysis, string? source = null, long line = 0)
+    {
+        if (x.AccountId.IsEmpty) throw new ArgumentException("The exchange has no account id.", nameof(x));
+        _analysis = analysis;
         var p = _byIdSpan.TryGetValue(x.AccountId, out var found) ? found : Resolve(x.AccountId.ToString());
         long ts = x.TimestampMs;
         if (ExchangeCount == 0 || ts < StreamStartMs) StreamStartMs = ts;
@@ -158,7 +183,7 @@ public sealed class DetectionEngine
             if (replayer >= 0) CreditLateReplay(_profiles[replayer]);
         }
 
-        _analyzer.Analyze(x, other, same, _analysis);
+        if (other + same > 0) _analyzer.ApplyRegistry(x, other, same, _analysis);
         bool newModel = _models.Observe(x.Model, ts);
         for (int i = 0; i < _analysis.TemplateKeyCount; i++)
             _recurring[i] = _templates.Increment(_analysis.TemplateKeys[i]) >= TemplateThreshold && !_analysis.IsPublicKey(i);
@@ -176,7 +201,7 @@ public sealed class DetectionEngine
             if (hit && _options.Evidence != EvidenceMode.None && p.Evidence.Wants(_analysis.TopScore))
                 p.Evidence.Offer(MakeExample(x, source, line));
             if (hit || p.Exchanges % 16 == 0) Rescore(p);
-            if (n > 0 || p.Exchanges % 64 == 0) _communities.MarkDirty(p.Index);
+            if (n > 0 || DueForReview(p.Exchanges)) _communities.MarkDirty(p.Index);
         }
 
         if (++_sinceReconcile >= _options.ReconcileInterval)
@@ -271,6 +296,17 @@ public sealed class DetectionEngine
         p.Verdict = _model.VerdictOf(p.Risk);
         if (p.Verdict >= Verdict.Suspicious && p.FirstSuspiciousAtMs == 0) p.FirstSuspiciousAtMs = StreamClockMs;
         if (p.Verdict == Verdict.Attack && p.FirstFlaggedAtMs == 0) p.FirstFlaggedAtMs = StreamClockMs;
+    }
+
+    /// <summary>
+    /// Whether an account whose indicators did not change is due for re-labelling after its <paramref name="exchanges"/>-th
+    /// exchange: every 64 exchanges while young, then each time its count grows by another eighth, so a heavy account
+    /// costs O(log n) reviews rather than O(n).
+    /// </summary>
+    internal static bool DueForReview(long exchanges)
+    {
+        long step = Math.Max(64, (long)BitOperations.RoundUpToPowerOf2((ulong)exchanges + 1) / 16);
+        return exchanges % step == 0;
     }
 
     private void CreditLateReplay(AccountProfile replayer)

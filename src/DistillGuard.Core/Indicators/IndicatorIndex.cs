@@ -76,16 +76,15 @@ public sealed class IndicatorIndex
             _postings[key] = p;
         }
         if (p.Popular) { p.AccountTotal++; return p; }
-        if (p.Accounts.Contains(account)) return p;
+        if (p.Contains(account)) return p;
         p.AccountTotal++;
         if (p.Accounts.Count >= PostingCap)
         {
             p.Popular = true;
-            p.Accounts.Clear();
-            p.Accounts.TrimExcess();
+            p.Drop();
             return p;
         }
-        p.Accounts.Add(account);
+        p.Add(account);
         return p;
     }
 

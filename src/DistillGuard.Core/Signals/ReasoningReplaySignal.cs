@@ -16,6 +16,9 @@ public sealed class ReasoningReplaySignal : IExchangeSignal
     public IReadOnlyList<Phrase> Phrases => [];
 
     /// <inheritdoc />
+    public bool UsesRegistry => true;
+
+    /// <inheritdoc />
     public float Evaluate(in SignalInput input) => input.Context.ReplayedFromOtherAccounts switch
     {
         0 => 0f,

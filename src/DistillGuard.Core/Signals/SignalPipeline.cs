@@ -17,6 +17,7 @@ public sealed class SignalPipeline
     private readonly PhraseMatcher _matcher;
     private readonly int[] _patternSignal;   // global pattern → signal slot
     private readonly int[] _patternLocal;    // global pattern → index in that signal's Phrases
+    private readonly IExchangeSignal[] _registrySignals;
 
     /// <summary>The default signal set: one detector per <see cref="SignalKind"/>.</summary>
     public static IExchangeSignal[] DefaultSignals() =>
@@ -32,6 +33,9 @@ public sealed class SignalPipeline
         _signals = signals.ToArray();
         if (_signals.Select(s => s.Kind).Distinct().Count() != _signals.Length)
             throw new ArgumentException("Each signal kind may have one detector only.", nameof(signals));
+        _registrySignals = _signals.Where(s => s.UsesRegistry).ToArray();
+        if (_registrySignals.Any(s => s.Phrases.Count > 0))
+            throw new ArgumentException("A signal that uses the registries may not have phrases.", nameof(signals));
         var patterns = new List<string>();
         var owner = new List<int>();
         var local = new List<int>();
@@ -56,6 +60,24 @@ public sealed class SignalPipeline
 
     /// <summary>The detectors, in evaluation order.</summary>
     public IReadOnlyList<IExchangeSignal> Signals => _signals;
+
+    /// <summary>
+    /// Re-scores the signals that depend on the engine's registries (<see cref="IExchangeSignal.UsesRegistry"/>) once the
+    /// registry facts are known; the other scores in <paramref name="scores"/> are left as they are.
+    /// </summary>
+    /// <returns>True when a score changed.</returns>
+    public bool EvaluateRegistry(Exchange exchange, in ExchangeContext context, Span<float> scores)
+    {
+        bool changed = false;
+        foreach (var signal in _registrySignals)
+        {
+            var input = new SignalInput(exchange, default, 0, default, signal.Phrases, context);
+            float score = Math.Clamp(signal.Evaluate(input), 0f, 1f);
+            changed |= scores[(int)signal.Kind] != score;
+            scores[(int)signal.Kind] = score;
+        }
+        return changed;
+    }
 
     /// <summary>Scores one exchange.</summary>
     /// <param name="exchange">The exchange.</param>

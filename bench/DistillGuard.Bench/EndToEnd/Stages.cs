@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Text.Json;
+using DistillGuard.Core.Analysis;
+using DistillGuard.Core.Engine;
+using DistillGuard.Core.Exchanges;
+using DistillGuard.Core.Reference;
+using DistillGuard.Core.Signals;
+using DistillGuard.Ingest.Formats;
+using DistillGuard.Ingest.Inputs;
+using DistillGuard.Ingest.Readers;
+
+namespace DistillGuard.Bench.EndToEnd;
+
+/// <summary>Single-threaded passes over a log, each doing a little more than the last, to see where time goes.</summary>
+internal static class Stages
+{
+    public sealed record Result(string Name, long Lines, long Bytes, TimeSpan Elapsed)
+    {
+        public double PerSecond => Lines / Elapsed.TotalSeconds;
+        public double MBPerSecond => Bytes / 1e6 / Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Decompress and split lines only.</summary>
+    public static Result ReadLines(string path, long limit)
+    {
+        var clock = Stopwatch.StartNew();
+        long n = 0, bytes = 0;
+        using var s = InputSource.File(path).Open(out _);
+        using var lines = new LineReader(s);
+        while (n < limit && lines.ReadLine(out var line, out _)) { n++; bytes += line.Length + 1; }
+        return new Result("read (decompress + split lines)", n, bytes, clock.Elapsed);
+    }
+
+    /// <summary>Decompress, split, and walk every JSON token with Utf8JsonReader (no DOM): the raw read+parse rate.</summary>
+    public static Result RawParse(string path, long limit)
+    {
+        var clock = Stopwatch.StartNew();
+        long n = 0, bytes = 0, tokens = 0;
+        using var s = InputSource.File(path).Open(out _);
+        using var lines = new LineReader(s);
+        while (n < limit && lines.ReadLine(out var line, out _))
+        {
+            var reader = new Utf8JsonReader(line);
+            while (reader.Read())
+            {
+                tokens++;
+                if (reader.TokenType == JsonTokenType.String && reader.ValueIsEscaped) reader.GetString();
+            }
+            n++; bytes += line.Length + 1;
+        }
+        GC.KeepAlive(tokens);
+        return new Result("raw parse (System.Text.Json reader, every token)", n, bytes, clock.Elapsed);
+    }
+
+    /// <summary>Our parser into pooled Exchange objects.</summary>
+    public static Result ParseExchanges(string path, long limit)
+    {
+        var clock = Stopwatch.StartNew();
+        long n = 0, bytes = 0;
+        var parser = new ExchangeParser();
+        var x = new Exchange();
+        using var s = InputSource.File(path).Open(out _);
+        using var lines = new LineReader(s);
+        while (n < limit && lines.ReadLine(out var line, out _))
+        {
+            parser.Parse(line, x);
+            n++; bytes += line.Length + 1;
+        }
+        return new Result("parse into exchanges", n, bytes, clock.Elapsed);
+    }
+
+    /// <summary>Parse + analysis (signals, normalisation, MinHash, reference lookups).</summary>
+    public static Result Analyze(string path, long limit)
+    {
+        var clock = Stopwatch.StartNew();
+        long n = 0, bytes = 0;
+        var parser = new ExchangeParser();
+        var x = new Exchange();
+        var analyzer = new ExchangeAnalyzer(new SignalPipeline(SignalPipeline.DefaultSignals()), ReferenceIndex.LoadBuiltIn(), ReferenceIndex.LoadPublicTemplates());
+        var analysis = new ExchangeAnalysis();
+        using var s = InputSource.File(path).Open(out _);
+        using var lines = new LineReader(s);
+        while (n < limit && lines.ReadLine(out var line, out _))
+        {
+            parser.Parse(line, x);
+            analyzer.Analyze(x, 0, 0, analysis);
+            n++; bytes += line.Length + 1;
+        }
+        return new Result("parse + analyse", n, bytes, clock.Elapsed);
+    }
+
+    /// <summary>Parse + the whole engine, single thread.</summary>
+    public static Result Engine(string path, long limit, out DetectionEngine engine)
+    {
+        var clock = Stopwatch.StartNew();
+        long n = 0, bytes = 0;
+        var parser = new ExchangeParser();
+        var x = new Exchange();
+        GC.Collect(2, GCCollectionMode.Forced, true, true);
+        long before = GC.GetTotalMemory(true);
+        engine = new DetectionEngine();
+        var analyzer = engine.CreateAnalyzer();
+        GC.Collect(2, GCCollectionMode.Forced, true, true);
+        long empty = GC.GetTotalMemory(true);
+        Console.Error.WriteLine($"  empty engine {(empty - before) / 1e6:F1} MB");
+        var analysis = new ExchangeAnalysis();
+        long analyseTicks = 0, processTicks = 0;
+        using var s = InputSource.File(path).Open(out _);
+        using var lines = new LineReader(s);
+        while (n < limit && lines.ReadLine(out var line, out _))
+        {
+            if (parser.Parse(line, x) is null)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                analyzer.Analyze(x, analysis);
+                long t1 = Stopwatch.GetTimestamp();
+                engine.Process(x, analysis);
+                processTicks += Stopwatch.GetTimestamp() - t1;
+                analyseTicks += t1 - t0;
+            }
+            n++; bytes += line.Length + 1;
+            if (n % 250_000 == 0)
+                Console.Error.WriteLine($"  {n:N0}: analyse {Stopwatch.GetElapsedTime(0, analyseTicks).TotalMicroseconds / n:F1} µs/exchange, engine {Stopwatch.GetElapsedTime(0, processTicks).TotalMicroseconds / n:F1} µs/exchange, accounts {engine.AccountCount:N0}");
+        }
+        GC.Collect(2, GCCollectionMode.Forced, true, true);
+        long full = GC.GetTotalMemory(true);
+        Console.Error.WriteLine($"  engine state {(full - empty) / 1e6:F1} MB for {engine.AccountCount:N0} accounts: {(full - empty) / (double)engine.AccountCount:F0} bytes/account");
+        if (Environment.GetEnvironmentVariable("DG_PAUSE") == "1") { Console.Error.WriteLine($"  paused, pid {Environment.ProcessId}"); Thread.Sleep(120_000); }
+        var finish = Stopwatch.StartNew();
+        engine.Finish();
+        Console.Error.WriteLine($"  analyse {Stopwatch.GetElapsedTime(0, analyseTicks).TotalSeconds:F1} s, engine {Stopwatch.GetElapsedTime(0, processTicks).TotalSeconds:F1} s, finish {finish.Elapsed.TotalSeconds:F1} s");
+        return new Result("parse + engine (single thread)", n, bytes, clock.Elapsed);
+    }
+}
