@@ -79,8 +79,9 @@ public sealed class CampaignGraph
         float rarity = _index.Rarity(key, _accountTotal());
         float w = KindWeight(kind);
         if (IndicatorKey.IsTemplate(key)) return w * (0.5f + 0.5f * rarity) * (float)posting.Suspicion;
-        // Only candidates are posted under traffic indicators; registry postings hold every account.
-        int candidates = posting.Accounts.Count;
+        // Only candidates are posted under traffic indicators (all counted in AccountTotal, the first few stored);
+        // registry postings hold every account.
+        int candidates = posting.AccountTotal;
         if (IndicatorKey.IsRegistry(key))
         {
             candidates = 0;
@@ -107,7 +108,7 @@ public sealed class CampaignGraph
     /// for every re-label would cost O(n²) per campaign. The final <see cref="CommunityTracker.Recompute"/> reads
     /// every member.
     /// </summary>
-    public const int IncrementalPostingSample = 64;
+    public const int IncrementalPostingSample = IndicatorIndex.DefaultStoredMembers;
 
     /// <summary>
     /// Writes the candidate neighbours of <paramref name="a"/> whose edge weight reaches <paramref name="threshold"/>,
@@ -132,11 +133,11 @@ public sealed class CampaignGraph
         KeysOf(a, keyBuffer);
         foreach (var key in keyBuffer)
         {
-            if (!_index.TryGetPosting(key, out var posting) || posting.Popular || posting.Accounts.Count < 2) continue;
+            if (!_index.TryGetPosting(key, out var posting) || posting.Popular || posting.Accounts.Length < 2) continue;
             float w = KeyWeight(key, posting);
             if (w <= 0) continue;
             float infra = IndicatorKey.IsInfrastructure(key) ? w : 0f;
-            var members = CollectionsMarshal.AsSpan(posting.Accounts);
+            var members = posting.Accounts;
             if (members.Length > postingSample) members = members[..postingSample];
             foreach (var b in members)
             {

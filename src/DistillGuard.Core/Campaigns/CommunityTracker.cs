@@ -167,7 +167,7 @@ public sealed class CommunityTracker
             }
             if (!changed) break;
         }
-        MergeByInfrastructure(candidates, adjacency);
+        MergeByInfrastructure(candidates);
         foreach (var p in candidates) SetLinks(p, adjacency[p.Index]);
         foreach (var label in _members.Keys.ToList()) Assess(label);
     }
@@ -184,23 +184,52 @@ public sealed class CommunityTracker
     /// <summary>
     /// Second level of community detection: label propagation finds tight cells (accounts on one payment card, one
     /// proxy exit); cells joined by dense network or registry links (not mere template reuse, which unrelated
-    /// operators share) belong to one operation. Cells A and B merge when the infrastructure weight of the edges
-    /// between them reaches <see cref="MergeDensity"/> × min(|A|, |B|). Deterministic: pairs are visited in account-id
-    /// order and a merged campaign keeps the label whose owner has the smallest account id.
+    /// operators share) belong to one operation. The infrastructure weight between cells A and B is
+    /// Σ over shared infrastructure indicators k of w(k) × nA(k) × nB(k), where nX(k) counts the members of X holding k
+    /// (the sum of the infrastructure edge weights between their members, computed from the members' own indicators,
+    /// so it does not depend on how many holders a posting list stores). Cells merge when it reaches
+    /// <see cref="MergeDensity"/> × min(|A|, |B|). Deterministic: pairs are visited in account-id order and a merged
+    /// campaign keeps the label whose owner has the smallest account id.
     /// </summary>
-    private void MergeByInfrastructure(List<AccountProfile> candidates, Dictionary<int, Neighbour[]> adjacency)
+    private void MergeByInfrastructure(List<AccountProfile> candidates)
     {
-        var cross = new Dictionary<(int, int), float>();
+        // Holders of each linking infrastructure indicator, per cell, and per organisation within the cell: pairs of
+        // accounts of one organisation are not links (CampaignGraph.SameOrganisationFactor).
+        var holders = new Dictionary<ulong, Dictionary<int, CellHolders>>();
         foreach (var p in candidates)
         {
-            foreach (var nb in adjacency[p.Index])
+            for (int i = 0; i < p.IndicatorCount; i++)
             {
-                if (nb.InfrastructureWeight <= 0 || nb.Account < p.Index) continue;
-                int la = p.Label, lb = _profile(nb.Account).Label;
-                if (la == lb) continue;
-                var key = la < lb ? (la, lb) : (lb, la);
-                cross[key] = cross.GetValueOrDefault(key) + nb.InfrastructureWeight;
+                ulong key = p.IndicatorKeys[i];
+                if (!IndicatorKey.IsInfrastructure(key)) continue;
+                if (!holders.TryGetValue(key, out var cells)) holders[key] = cells = new Dictionary<int, CellHolders>();
+                if (!cells.TryGetValue(p.Label, out var cell)) cells[p.Label] = cell = new CellHolders();
+                cell.Count++;
+                if (p.OrgKey != 0) (cell.ByOrg ??= new Dictionary<ulong, int>())[p.OrgKey] = cell.ByOrg.GetValueOrDefault(p.OrgKey) + 1;
             }
+        }
+        var cross = new Dictionary<(int, int), float>();
+        var labels = new List<(int Label, CellHolders Holders)>();
+        foreach (var (key, cells) in holders)
+        {
+            if (cells.Count < 2 || !_index.TryGetPosting(key, out var posting) || posting.Popular) continue;
+            float w = _graph.KeyWeight(key, posting);
+            if (w <= 0) continue;
+            labels.Clear();
+            foreach (var (label, cell) in cells) labels.Add((label, cell));
+            for (int i = 0; i < labels.Count; i++)
+                for (int j = i + 1; j < labels.Count; j++)
+                {
+                    var (la, ha) = labels[i];
+                    var (lb, hb) = labels[j];
+                    long pairs = (long)ha.Count * hb.Count, sameOrg = 0;
+                    if (ha.ByOrg is not null && hb.ByOrg is not null)
+                        foreach (var (org, n) in ha.ByOrg) sameOrg += (long)n * hb.ByOrg.GetValueOrDefault(org);
+                    float weight = w * ((pairs - sameOrg) + sameOrg * CampaignGraph.SameOrganisationFactor);
+                    if (weight <= 0) continue;
+                    var pair = la < lb ? (la, lb) : (lb, la);
+                    cross[pair] = cross.GetValueOrDefault(pair) + weight;
+                }
         }
         if (cross.Count == 0) return;
         var parent = new Dictionary<int, int>();
@@ -210,8 +239,9 @@ public sealed class CommunityTracker
             return l;
         }
         string Owner(int l) => _profile(l).AccountId;
-        foreach (var ((a, b), w) in cross.OrderBy(kv => Owner(kv.Key.Item1), StringComparer.Ordinal).ThenBy(kv => Owner(kv.Key.Item2), StringComparer.Ordinal))
+        foreach (var ((a, b), raw) in cross.OrderBy(kv => Owner(kv.Key.Item1), StringComparer.Ordinal).ThenBy(kv => Owner(kv.Key.Item2), StringComparer.Ordinal))
         {
+            float w = MathF.Round(raw, 4);
             int sizeA = _members.TryGetValue(a, out var ma) ? ma.Count : 1, sizeB = _members.TryGetValue(b, out var mb) ? mb.Count : 1;
             if (w < MergeDensity * Math.Min(sizeA, sizeB)) continue;
             int ra = Find(a), rb = Find(b);
@@ -223,6 +253,12 @@ public sealed class CommunityTracker
             int root = Find(p.Label);
             if (root != p.Label) SetLabel(p, root);
         }
+    }
+
+    private sealed class CellHolders
+    {
+        public int Count;
+        public Dictionary<ulong, int>? ByOrg;
     }
 
     /// <summary>The campaign a member belongs to, if its community is large enough.</summary>

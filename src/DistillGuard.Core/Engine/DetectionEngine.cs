@@ -53,6 +53,12 @@ public sealed class DetectionEngine
     private readonly bool[] _recurring = new bool[ExchangeAnalysis.MaxTemplateKeys];
     private readonly TemplateCounter _templates;
     private long _sinceReconcile;
+    private Exchange? _promptDisplayFor;
+    private long _promptDisplayStamp;
+    private string? _promptDisplay;
+
+    /// <summary>Characters of redacted text shown for a shared system prompt or prompt template.</summary>
+    public const int TemplateExcerptLength = 100;
 
     /// <summary>Recent occurrences (across all accounts) that make a prompt skeleton a template.</summary>
     public const int TemplateThreshold = 3;
@@ -267,7 +273,7 @@ public sealed class DetectionEngine
             _index.CountAccount(key);
             // Registry keys (payment, e-mail domain, creation burst) are indexed for every account, so accounts that
             // share a payment method with a campaign can be found even when they sent no extraction content.
-            if (p.Candidate || IndicatorKey.IsRegistry(key)) _index.AddPosting(key, p.Index, () => Display(key, p, x));
+            if (p.Candidate || IndicatorKey.IsRegistry(key)) Post(key, p, x);
         }
     }
 
@@ -277,7 +283,7 @@ public sealed class DetectionEngine
         p.Evidence = new Evidence();
         var keys = new List<ulong>();
         CampaignGraph.KeysOf(p, keys);
-        foreach (var key in keys) _index.AddPosting(key, p.Index, () => Display(key, p, x));
+        foreach (var key in keys) Post(key, p, x);
         _communities.MarkDirty(p.Index);
     }
 
@@ -319,6 +325,14 @@ public sealed class DetectionEngine
         Rescore(replayer);
     }
 
+    private void Post(ulong key, AccountProfile p, Exchange? x)
+    {
+        var posting = _index.AddPosting(key, p.Index);
+        // Display text is kept only for shared indicators (the ones reports show); a prompt template's excerpt is
+        // the largest thing the engine holds per indicator.
+        if (posting is { Display: null } && (posting.AccountTotal >= 2 || !IndicatorKey.IsTemplate(key))) posting.Display = Display(key, p, x);
+    }
+
     private void FillDisplays(AccountProfile p, Exchange x)
     {
         for (int i = 0; i < p.IndicatorCount; i++) FillDisplay(p.IndicatorKeys[i], p, x);
@@ -327,7 +341,7 @@ public sealed class DetectionEngine
 
     private void FillDisplay(ulong key, AccountProfile p, Exchange x)
     {
-        if (_index.TryGetPosting(key, out var posting) && posting.Display is null) posting.Display = Display(key, p, x);
+        if (_index.TryGetPosting(key, out var posting) && posting.Display is null && posting.AccountTotal >= 2) posting.Display = Display(key, p, x);
     }
 
     private bool InCurrentExchange(ulong key)
@@ -367,9 +381,17 @@ public sealed class DetectionEngine
             case IndicatorKind.ToolSet:
                 return $"tool set of {x.ToolCount} tools";
             case IndicatorKind.SystemTemplate:
-                return _options.Evidence == EvidenceMode.None ? "system prompt " + IndicatorKey.Hex(key) : "system: " + Redactor.Excerpt(FirstText(x, MessageRole.System), 120);
+                return _options.Evidence == EvidenceMode.None ? "system prompt " + IndicatorKey.Hex(key) : "system: " + Redactor.Excerpt(FirstText(x, MessageRole.System), TemplateExcerptLength);
             case IndicatorKind.PromptTemplate:
-                return _options.Evidence == EvidenceMode.None ? "prompt template " + IndicatorKey.Hex(key) : "prompt: " + Redactor.Excerpt(LastText(x, MessageRole.User), 120);
+                if (_options.Evidence == EvidenceMode.None) return "prompt template " + IndicatorKey.Hex(key);
+                // The bands of one prompt share one excerpt string.
+                if (!ReferenceEquals(_promptDisplayFor, x) || _promptDisplayStamp != ExchangeCount)
+                {
+                    _promptDisplay = "prompt: " + Redactor.Excerpt(LastText(x, MessageRole.User), TemplateExcerptLength);
+                    _promptDisplayFor = x;
+                    _promptDisplayStamp = ExchangeCount;
+                }
+                return _promptDisplay;
         }
         return null;
     }

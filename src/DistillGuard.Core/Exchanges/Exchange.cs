@@ -151,6 +151,9 @@ public sealed class Exchange
     /// <summary>The characters of one segment.</summary>
     public ReadOnlySpan<char> Text(TextSegment segment) => _arena.AsSpan(segment.Start, segment.Length);
 
+    /// <summary>Bytes held by the text arena (it grows to the largest exchange seen and is reused).</summary>
+    public long ArenaBytes => _arena.LongLength * sizeof(char);
+
     /// <summary>Sets the exchange id.</summary>
     public void SetId(ReadOnlySpan<char> value) => _id = Store(value);
 

@@ -291,7 +291,7 @@ public static class FindingsBuilder
         foreach (var m in members)
         {
             if (m.Evidence is null) continue;
-            foreach (var (h, n) in m.Evidence.Hourly) hours[h] = hours.TryGetValue(h, out var c) ? c + n : n;
+            foreach (var (h, n) in m.Evidence.Hourly.Cells()) hours[h] = hours.TryGetValue(h, out var c) ? c + n : n;
         }
         return hours.Select(kv => new TimelinePoint { Hour = Time(kv.Key * 3_600_000L), Exchanges = kv.Value }).ToList();
     }

@@ -16,15 +16,28 @@ public sealed class IndicatorIndex
     /// <param name="postingCap">Candidates per posting list beyond which the indicator is treated as popular.</param>
     /// <param name="sketchWidth">Width of the document-frequency sketch (counters per row).</param>
     /// <param name="maxPostings">Most posting lists held; further indicators are not indexed (counted in <see cref="PostingsRefused"/>).</param>
-    public IndicatorIndex(int postingCap = 1024, int sketchWidth = 1 << 19, int maxPostings = 2_000_000)
+    /// <param name="storedMembers">Members stored per posting list of a traffic indicator (IP, network, user agent, template); registry postings store up to <paramref name="postingCap"/>.</param>
+    public IndicatorIndex(int postingCap = 1024, int sketchWidth = 1 << 19, int maxPostings = 2_000_000, int storedMembers = DefaultStoredMembers)
     {
         PostingCap = postingCap;
+        StoredMembers = Math.Min(storedMembers, postingCap);
         MaxPostings = maxPostings;
         _documentFrequency = new Similarity.CountMinSketch(sketchWidth, 4);
     }
 
     /// <summary>Candidates per posting list beyond which an indicator no longer links accounts.</summary>
     public int PostingCap { get; }
+
+    /// <summary>
+    /// Default members stored per traffic-indicator posting list. The first members to share a proxy exit or a prompt
+    /// template are enough to tell any later account which community it joins (later accounts still read them); the
+    /// remaining holders are counted in <see cref="Posting.AccountTotal"/>. This keeps a campaign of thousands of
+    /// accounts at O(accounts) memory instead of O(accounts × shared indicators).
+    /// </summary>
+    public const int DefaultStoredMembers = 16;
+
+    /// <summary>Members stored per traffic-indicator posting list.</summary>
+    public int StoredMembers { get; }
 
     /// <summary>Most posting lists held.</summary>
     public int MaxPostings { get; }
@@ -65,26 +78,25 @@ public sealed class IndicatorIndex
     /// <summary>Adds a candidate account to the indicator's posting list.</summary>
     /// <param name="key">Indicator key.</param>
     /// <param name="account">Dense account index.</param>
-    /// <param name="display">Called once, when the posting is created, to produce its display text.</param>
     /// <returns>The posting, or null when the index is full.</returns>
-    public Posting? AddPosting(ulong key, int account, Func<string?>? display = null)
+    public Posting? AddPosting(ulong key, int account)
     {
         if (!_postings.TryGetValue(key, out var p))
         {
             if (_postings.Count >= MaxPostings) { PostingsRefused++; return null; }
-            p = new Posting { Display = display?.Invoke() };
+            p = new Posting();
             _postings[key] = p;
         }
         if (p.Popular) { p.AccountTotal++; return p; }
         if (p.Contains(account)) return p;
         p.AccountTotal++;
-        if (p.Accounts.Count >= PostingCap)
+        if (p.AccountTotal > PostingCap)
         {
             p.Popular = true;
             p.Drop();
             return p;
         }
-        p.Add(account);
+        if (p.Accounts.Length < (IndicatorKey.IsRegistry(key) ? PostingCap : StoredMembers)) p.Add(account);
         return p;
     }
 

@@ -21,8 +21,8 @@ public sealed class Evidence
 
     private readonly List<EvidenceExample> _examples = new(MaxExamples);
 
-    /// <summary>Exchanges per hour (key: Unix hours), counted from the moment the account became a candidate.</summary>
-    public Dictionary<int, int> Hourly { get; } = new();
+    /// <summary>Exchanges per hour, counted from the moment the account became a candidate.</summary>
+    public HourlyHistogram Hourly { get; } = new();
 
     /// <summary>The strongest examples, strongest first.</summary>
     public IReadOnlyList<EvidenceExample> Examples => _examples;
@@ -49,7 +49,6 @@ public sealed class Evidence
     /// <summary>Counts one exchange in its hour.</summary>
     public void CountHour(long timestampMs)
     {
-        int hour = (int)(timestampMs / 3_600_000);
-        Hourly[hour] = Hourly.TryGetValue(hour, out var n) ? n + 1 : 1;
+        Hourly.Add((int)(timestampMs / 3_600_000));
     }
 }
