@@ -1,25 +1,75 @@
+using BenchmarkDotNet.Running;
 using DistillGuard.Bench.EndToEnd;
 
 namespace DistillGuard.Bench;
 
+/// <summary>
+/// <c>micro [BenchmarkDotNet options]</c>: the micro-benchmarks (BenchmarkDotNet; <c>--job dry --inProcess</c> only checks they run).
+/// <c>e2e --cli PATH [--name N --traffic FILE [--accounts FILE]]... [--markdown FILE]</c>: raw parse against the real scan, per log.
+/// <c>stages FILE [LIMIT]</c>: single-threaded passes that each do a little more (where the time goes).
+/// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
-        if (args.Length >= 2 && args[0] == "stages")
+        if (args.Length == 0)
         {
-            long limit = args.Length > 2 ? long.Parse(args[2]) : long.MaxValue;
-            foreach (var r in new[] { Stages.ReadLines(args[1], limit), Stages.RawParse(args[1], limit), Stages.ParseExchanges(args[1], limit), Stages.Analyze(args[1], limit), Stages.Engine(args[1], limit, out _) })
-                Console.WriteLine($"{r.Name,-50} {r.Lines,10:N0} lines {r.Elapsed.TotalSeconds,7:F1} s {r.PerSecond,10:N0}/s {r.MBPerSecond,7:F0} MB/s");
-            return 0;
+            Console.Error.WriteLine("usage: micro [BenchmarkDotNet options] | e2e --cli distillguard.dll --name N --traffic FILE [--accounts FILE] ... [--markdown FILE] | stages FILE [LIMIT]");
+            return 2;
         }
-        if (args.Length >= 2 && args[0] == "engine")
+        switch (args[0])
         {
-            long limit = args.Length > 2 ? long.Parse(args[2]) : long.MaxValue;
-            var r = Stages.Engine(args[1], limit, out _);
-            Console.WriteLine($"{r.Name,-50} {r.Lines,10:N0} lines {r.Elapsed.TotalSeconds,7:F1} s {r.PerSecond,10:N0}/s");
-            return 0;
+            case "micro":
+                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
+                return 0;
+            case "e2e":
+                return EndToEnd(args[1..]);
+            case "stages":
+            {
+                long limit = args.Length > 2 ? long.Parse(args[2]) : long.MaxValue;
+                foreach (var r in new[] { Stages.ReadLines(args[1], limit), Stages.RawParse(args[1], limit), Stages.ParseExchanges(args[1], limit), Stages.Analyze(args[1], limit), Stages.Engine(args[1], limit, out _) })
+                    Console.WriteLine($"{r.Name,-50} {r.Lines,10:N0} lines {r.Elapsed.TotalSeconds,7:F1} s {r.PerSecond,10:N0}/s {r.MBPerSecond,7:F0} MB/s");
+                return 0;
+            }
+            default:
+                Console.Error.WriteLine($"unknown mode {args[0]}");
+                return 2;
         }
-        return 2;
+    }
+
+    private static int EndToEnd(string[] args)
+    {
+        string? cli = null, markdown = null, name = null, traffic = null, accounts = null;
+        var runs = new List<(string Name, string Traffic, string? Accounts)>();
+        void Flush()
+        {
+            if (traffic is null) return;
+            runs.Add((name ?? Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(traffic)))!, traffic, accounts));
+            name = traffic = accounts = null;
+        }
+        for (int i = 0; i < args.Length; i++)
+        {
+            string value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--cli": cli = value; i++; break;
+                case "--markdown": markdown = value; i++; break;
+                case "--name": Flush(); name = value; i++; break;
+                case "--traffic": if (traffic is not null) Flush(); traffic = value; i++; break;
+                case "--accounts": accounts = value; i++; break;
+                default: throw new ArgumentException($"unknown option {args[i]}");
+            }
+        }
+        Flush();
+        if (cli is null || runs.Count == 0)
+        {
+            Console.Error.WriteLine("e2e needs --cli and at least one --traffic");
+            return 2;
+        }
+        var rows = runs.Select(r => EndToEndBenchmark.Run(r.Name, r.Traffic, r.Accounts, cli)).ToList();
+        var table = EndToEndBenchmark.Markdown(rows);
+        Console.WriteLine(table);
+        if (markdown is not null) File.WriteAllText(markdown, table);
+        return 0;
     }
 }

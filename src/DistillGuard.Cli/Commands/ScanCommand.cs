@@ -38,10 +38,11 @@ internal static class ScanCommand
             Description = "Also write exports next to findings.json: ocsf (findings.ocsf.jsonl), stix (findings.stix.json); comma-separated",
         };
         var redaction = new RedactionOptions();
+        var stats = new Option<bool>("--stats") { Description = "Print throughput, peak memory and engine state size to standard error (one JSON line)" };
 
         var command = new Command("scan", "Find distillation campaigns in LLM API exchange logs")
         {
-            paths, accounts, outDir, format, failOn, reference, all, evidence, disposable, quiet, export,
+            paths, accounts, outDir, format, failOn, reference, all, evidence, disposable, quiet, export, stats,
         };
         redaction.AddTo(command);
         command.SetAction((result, cancel) =>
@@ -80,6 +81,7 @@ internal static class ScanCommand
                 Quiet = result.GetValue(quiet),
                 Exports = exports,
                 ExportSettings = exportSettings,
+                Stats = result.GetValue(stats),
             };
             bool interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
             var runner = new ScanRunner(AnsiConsole.Console, Console.Out, Console.Error, interactive);

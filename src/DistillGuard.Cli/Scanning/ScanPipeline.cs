@@ -46,6 +46,9 @@ internal sealed class ScanPipeline
         Analyzers = Math.Max(1, analyzers ?? Environment.ProcessorCount - 1);
     }
 
+    /// <summary>Time spent analysing (all analysis threads) and in the engine, in stopwatch ticks.</summary>
+    public long AnalysisTicks, EngineTicks;
+
     /// <summary>Number of analysis threads.</summary>
     public int Analyzers { get; }
 
@@ -119,7 +122,9 @@ internal sealed class ScanPipeline
                 var analyzer = _engine.CreateAnalyzer();
                 foreach (var batch in parsed.GetConsumingEnumerable(stop.Token))
                 {
+                    long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
                     for (int j = 0; j < batch.Count; j++) analyzer.Analyze(batch.Items[j], batch.Analyses[j]);
+                    Interlocked.Add(ref AnalysisTicks, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
                     analysed.Add(batch, stop.Token);
                 }
             }
@@ -152,7 +157,9 @@ internal sealed class ScanPipeline
                 waiting.Add(arrived.Sequence, arrived);
                 while (waiting.Remove(next, out var batch))
                 {
+                    long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
                     for (int i = 0; i < batch.Count; i++) _engine.Process(batch.Items[i], batch.Analyses[i], batch.Sources[i], batch.Lines[i]);
+                    EngineTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
                     batch.Count = 0;
                     free.Add(batch);
                     next++;

@@ -17,5 +17,6 @@ internal sealed record ScanRequest
     public bool Quiet { get; init; }
     public string? DisposableDomainsFile { get; init; }
     public IReadOnlyList<ExportFormat> Exports { get; init; } = [];
+    public bool Stats { get; init; }
     public ExportSettings ExportSettings { get; init; } = new();
 }

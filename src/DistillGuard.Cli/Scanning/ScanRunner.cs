@@ -24,6 +24,7 @@ internal sealed class ScanRunner
     private readonly TextWriter _stdout;
     private readonly TextWriter _stderr;
     private readonly bool _interactive;
+    private (double Analysis, double Engine) _pipelineBusy;
 
     public ScanRunner(IAnsiConsole console, TextWriter stdout, TextWriter stderr, bool interactive)
     {
@@ -35,6 +36,32 @@ internal sealed class ScanRunner
 
     /// <summary>The findings of the last run (for tests and hosts).</summary>
     public FindingsDocument? Findings { get; private set; }
+
+    /// <summary>
+    /// One JSON line on standard error: exchanges, decompressed bytes, seconds of the streaming pass (not the final
+    /// re-clustering), rates, peak resident memory of the process, and the engine's live state (managed heap after a
+    /// full collection, minus the empty engine) in total and per account.
+    /// </summary>
+    private void WriteStats(ExchangeLogReader reader, DetectionEngine engine, TimeSpan elapsed, long baseline)
+    {
+        long state = GC.GetTotalMemory(true) - baseline;
+        double seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
+        var stats = new Dictionary<string, object>
+        {
+            ["exchanges"] = reader.Exchanges,
+            ["text_bytes"] = reader.TextBytes,
+            ["seconds"] = Math.Round(seconds, 3),
+            ["exchanges_per_second"] = Math.Round(reader.Exchanges / seconds),
+            ["mb_per_second"] = Math.Round(reader.TextBytes / 1e6 / seconds, 1),
+            ["peak_rss_bytes"] = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64,
+            ["analysis_busy_seconds"] = Math.Round(_pipelineBusy.Analysis, 2),
+            ["engine_busy_seconds"] = Math.Round(_pipelineBusy.Engine, 2),
+            ["accounts"] = engine.AccountCount,
+            ["engine_state_bytes"] = state,
+            ["bytes_per_account"] = engine.AccountCount == 0 ? 0 : state / engine.AccountCount,
+        };
+        _stderr.WriteLine("stats: " + System.Text.Json.JsonSerializer.Serialize(stats));
+    }
 
     public int Run(ScanRequest request, CancellationToken cancel = default)
     {
@@ -82,6 +109,7 @@ internal sealed class ScanRunner
             return ExitCodes.Usage;
         }
         var engine = new DetectionEngine(options);
+        long baseline = request.Stats ? GC.GetTotalMemory(true) : 0;
 
         if (request.AccountsFile is not null)
         {
@@ -101,13 +129,16 @@ internal sealed class ScanRunner
         var progress = new ScanProgress(_console, _stderr, _interactive && !request.Quiet, request.Quiet, reader, engine);
         try
         {
-            progress.Run(() => new ScanPipeline(reader, engine).Run(Report, progress.Tick, cancel));
+            var pipeline = new ScanPipeline(reader, engine);
+            progress.Run(() => pipeline.Run(Report, progress.Tick, cancel));
+            _pipelineBusy = (Stopwatch.GetElapsedTime(0, pipeline.AnalysisTicks).TotalSeconds, Stopwatch.GetElapsedTime(0, pipeline.EngineTicks).TotalSeconds);
         }
         catch (InvalidOperationException e)
         {
             _stderr.WriteLine($"error: {e.Message}");
             return ExitCodes.Usage;
         }
+        if (request.Stats) WriteStats(reader, engine, clock.Elapsed, baseline);
         engine.Finish();
         clock.Stop();
 

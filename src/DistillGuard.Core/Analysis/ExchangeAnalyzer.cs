@@ -53,6 +53,8 @@ public sealed class ExchangeAnalyzer
     private readonly ulong[] _shingles = new ulong[MaxTokens];
     private readonly ulong[] _frame = new ulong[FrameEdgeTokens * 2];
     private readonly uint[] _signature = new uint[SignatureBins];
+    private readonly SystemPromptCache _systemCache = new();
+    private readonly PhraseHit[] _systemHits = new PhraseHit[SignalPipeline.MaxHits];
 
     /// <summary>Creates an analyzer.</summary>
     /// <param name="pipeline">Signals.</param>
@@ -100,9 +102,13 @@ public sealed class ExchangeAnalyzer
 
         // System text. User text counts only when it is new in this exchange (after the last assistant message): the
         // history was scored when it was sent, and re-scoring it at every turn of a session would inflate rates.
+        // Applications send the same system prompt with every request, so its analysis (normalised text, phrase
+        // hits, public-template test, template key) is cached by a hash of the raw text.
         int budget = SystemCap;
         int lastUser = -1, firstNewUser = -1;
         var segments = x.Segments;
+        ulong systemHash = 0;
+        bool hasSystem = false;
         for (int i = 0; i < segments.Length; i++)
         {
             var seg = segments[i];
@@ -115,9 +121,29 @@ public sealed class ExchangeAnalyzer
             if (seg.Role != MessageRole.System || budget == 0) continue;
             var text = x.Text(seg);
             int take = Math.Min(text.Length, budget);
-            TextNormalizer.Append(text[..take], prompt, ref w);
+            systemHash = Hash64.Of(text[..take], (long)systemHash ^ 0x5157);
+            hasSystem = true;
             budget -= take;
-            Separate(prompt, ref w);
+        }
+        var cached = hasSystem ? _systemCache.Find(systemHash) : null;
+        if (cached is not null)
+        {
+            cached.Normalized.AsSpan(0, cached.Length).CopyTo(prompt);
+            w = cached.Length;
+        }
+        else if (hasSystem)
+        {
+            budget = SystemCap;
+            for (int i = 0; i < segments.Length && budget > 0; i++)
+            {
+                var seg = segments[i];
+                if (seg.Role != MessageRole.System) continue;
+                var text = x.Text(seg);
+                int take = Math.Min(text.Length, budget);
+                TextNormalizer.Append(text[..take], prompt, ref w);
+                budget -= take;
+                Separate(prompt, ref w);
+            }
         }
         int userStart = w;
 
@@ -148,15 +174,32 @@ public sealed class ExchangeAnalyzer
         int lastEnd = w;
         _promptLength = w;
 
-        // Tokens of the newest user message: reference look-up and the template frame.
-        // Public templates in the system prompt (its key then links nobody).
+        // Public templates in the system prompt (its key then links nobody), the system template key and the system
+        // part's phrase hits: from the cache, or computed and cached.
         result.SystemIsPublic = false;
-        if (userStart > 0 && _publicTemplates.AnchorCount > 0)
+        ulong systemKey = 0;
+        ReadOnlySpan<PhraseHit> systemHits = default;
+        if (cached is not null)
         {
-            int st = Tokenizer.Hash(prompt[..userStart], _tokens);
-            int ss = Shingles.Hash(_tokens.AsSpan(0, st), ReferenceIndex.ShingleWidth, _shingles);
-            result.SystemIsPublic = _publicTemplates.Lookup(_shingles.AsSpan(0, ss)) is not null;
+            result.SystemIsPublic = cached.IsPublic;
+            systemKey = cached.Key;
+            systemHits = cached.Hits;
         }
+        else if (userStart > 0)
+        {
+            if (_publicTemplates.AnchorCount > 0)
+            {
+                int st = Tokenizer.Hash(prompt[..userStart], _tokens);
+                int ss = Shingles.Hash(_tokens.AsSpan(0, st), ReferenceIndex.ShingleWidth, _shingles);
+                result.SystemIsPublic = _publicTemplates.Lookup(_shingles.AsSpan(0, ss)) is not null;
+            }
+            systemKey = IndicatorKey.Make(IndicatorKind.SystemTemplate, Hash64.Of(prompt[..Math.Min(userStart, SystemKeyChars)]));
+            int hits = _pipeline.MatchPhrases(prompt[..userStart], _systemHits);
+            systemHits = _systemHits.AsSpan(0, hits);
+            _systemCache.Add(systemHash, prompt[..userStart], systemHits, result.SystemIsPublic, systemKey);
+        }
+
+        // Tokens of the newest user message: reference look-up and the template frame.
 
         int t = Tokenizer.Hash(prompt[lastStart..lastEnd], _tokens);
         ReferenceMatch? match = null;
@@ -170,11 +213,7 @@ public sealed class ExchangeAnalyzer
 
         int k = 0;
         var keys = result.TemplateKeys;
-        if (userStart > 0)
-        {
-            int sysLen = Math.Min(userStart, SystemKeyChars);
-            keys[k++] = IndicatorKey.Make(IndicatorKind.SystemTemplate, Hash64.Of(prompt[..sysLen]));
-        }
+        if (userStart > 0) keys[k++] = systemKey;
         if (x.ToolCount > 0) keys[k++] = IndicatorKey.Make(IndicatorKind.ToolSet, x.ToolSetHash);
         if (t > 0)
         {
@@ -205,7 +244,7 @@ public sealed class ExchangeAnalyzer
         result.InputTokens = x.PromptTokens > 0 ? x.PromptTokens : promptChars / 4 + 1;
 
         var context = new ExchangeContext(replayedFromOther, replayedFromSame, match?.Dataset, match?.AnchorHits ?? 0);
-        _pipeline.Evaluate(x, prompt[..w], userStart, context, result.Scores);
+        _pipeline.Evaluate(x, prompt[..w], userStart, context, result.Scores, systemHits);
         result.Finish();
     }
 

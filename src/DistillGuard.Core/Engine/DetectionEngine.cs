@@ -202,9 +202,9 @@ public sealed class DetectionEngine
         if (p.Candidate)
         {
             for (int i = 0; i < _analysis.TemplateKeyCount; i++) _index.CountContent(_analysis.TemplateKeys[i], _analysis.TopScore);
-            FillDisplays(p, x);
+            if ((p.Exchanges & 7) == 1) FillDisplays(p, x);
             p.Evidence!.CountHour(ts);
-            if (hit && _options.Evidence != EvidenceMode.None && p.Evidence.Wants(_analysis.TopScore))
+            if (hit && _options.Evidence != EvidenceMode.None && p.Evidence.Wants(_analysis.TopSignal, _analysis.TopScore))
                 p.Evidence.Offer(MakeExample(x, source, line));
             if (hit || p.Exchanges % 16 == 0) Rescore(p);
             if (n > 0 || DueForReview(p.Exchanges)) _communities.MarkDirty(p.Index);

@@ -35,7 +35,7 @@ public sealed record EngineOptions
     public int ReconcileInterval { get; init; } = 512;
 
     /// <summary>Work units (accounts visited + edges read) one reconciliation may spend; the rest waits for the next.</summary>
-    public int ReconcileBudget { get; init; } = 250_000;
+    public int ReconcileBudget { get; init; } = 32_768;
 
     /// <summary>Disposable e-mail domains (default: the built-in list).</summary>
     public IReadOnlySet<string>? DisposableDomains { get; init; }

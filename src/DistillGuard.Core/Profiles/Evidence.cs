@@ -27,8 +27,16 @@ public sealed class Evidence
     /// <summary>The strongest examples, strongest first.</summary>
     public IReadOnlyList<EvidenceExample> Examples => _examples;
 
-    /// <summary>Whether an example with <paramref name="score"/> would be kept.</summary>
+    /// <summary>Whether an example with <paramref name="score"/> could be kept (some signal).</summary>
     public bool Wants(float score) => _examples.Count < MaxExamples || score > _examples[^1].Score;
+
+    /// <summary>Whether an example of <paramref name="signal"/> with <paramref name="score"/> would be kept by <see cref="Offer"/>.</summary>
+    public bool Wants(SignalKind signal, float score)
+    {
+        if (!Wants(score)) return false;
+        foreach (var e in _examples) if (e.Signal == signal) return e.Score < score;
+        return true;
+    }
 
     /// <summary>Keeps <paramref name="example"/> if it is among the strongest.</summary>
     public void Offer(EvidenceExample example)

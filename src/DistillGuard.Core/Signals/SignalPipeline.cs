@@ -85,11 +85,43 @@ public sealed class SignalPipeline
     /// <param name="userStart">Offset of the user text in <paramref name="prompt"/>.</param>
     /// <param name="context">Registry and reference look-ups.</param>
     /// <param name="scores">Receives one score (0–1) per <see cref="SignalKind"/>, indexed by its value; length ≥ <see cref="SignalKinds.Count"/>.</param>
-    public void Evaluate(Exchange exchange, ReadOnlySpan<char> prompt, int userStart, in ExchangeContext context, Span<float> scores)
+    public void Evaluate(Exchange exchange, ReadOnlySpan<char> prompt, int userStart, in ExchangeContext context, Span<float> scores) =>
+        Evaluate(exchange, prompt, userStart, context, scores, default, false);
+
+    /// <summary>
+    /// Finds the lexicon phrases in a normalised text (all signals' lexicons in one pass). Texts joined with a line
+    /// break can be matched apart: no phrase spans a line break, and a line break is a word boundary.
+    /// </summary>
+    /// <returns>Number of hits written (at most <see cref="MaxHits"/>).</returns>
+    public int MatchPhrases(ReadOnlySpan<char> text, Span<PhraseHit> hits) => _matcher.Match(text, hits[..Math.Min(hits.Length, MaxHits)]);
+
+    /// <summary>
+    /// Scores one exchange whose system part (<c>prompt[..userStart]</c>, ending in a line break) was matched before
+    /// with <see cref="MatchPhrases"/>: only the user part is matched now.
+    /// </summary>
+    /// <param name="exchange">The exchange.</param>
+    /// <param name="prompt">Normalised prompt.</param>
+    /// <param name="userStart">Offset of the user text in <paramref name="prompt"/>.</param>
+    /// <param name="context">Registry and reference look-ups.</param>
+    /// <param name="scores">Receives one score (0–1) per <see cref="SignalKind"/>.</param>
+    /// <param name="systemHits">The phrase hits of the system part.</param>
+    public void Evaluate(Exchange exchange, ReadOnlySpan<char> prompt, int userStart, in ExchangeContext context, Span<float> scores, ReadOnlySpan<PhraseHit> systemHits) =>
+        Evaluate(exchange, prompt, userStart, context, scores, systemHits, true);
+
+    private void Evaluate(Exchange exchange, ReadOnlySpan<char> prompt, int userStart, in ExchangeContext context, Span<float> scores, ReadOnlySpan<PhraseHit> systemHits, bool split)
     {
         scores[..SignalKinds.Count].Clear();
         Span<PhraseHit> all = stackalloc PhraseHit[MaxHits];
-        int count = _matcher.Match(prompt, all);
+        int count;
+        if (!split) count = _matcher.Match(prompt, all);
+        else
+        {
+            count = Math.Min(systemHits.Length, MaxHits);
+            systemHits[..count].CopyTo(all);
+            int user = _matcher.Match(prompt[userStart..], all[count..]);
+            for (int i = count; i < count + user; i++) all[i] = all[i] with { Start = all[i].Start + userStart, End = all[i].End + userStart };
+            count += user;
+        }
         Span<PhraseHit> mine = stackalloc PhraseHit[MaxHits];
         for (int s = 0; s < _signals.Length; s++)
         {

@@ -7,13 +7,20 @@ namespace DistillGuard.Core.Similarity;
 /// one-off prompts fade out. A key whose estimate reaches a small threshold is a recurring prompt skeleton — a
 /// template — while the unique frames of ordinary prompts stay below it.
 /// </summary>
-/// <remarks>Memory: <c>2 × depth × width</c> bytes (6 MiB by default). Not thread-safe.</remarks>
+/// <remarks>
+/// The sketch is cache-line blocked (as blocked Bloom filters are: Putze, Sanders and Singler, "Cache-, hash- and
+/// space-efficient Bloom filters", WEA 2007): a key's <c>depth</c> counters lie in one 64-byte block chosen by one
+/// hash, at positions chosen by another, so an update costs one cache miss per generation instead of one per row.
+/// Memory: two generations of <c>depth × width</c> counters rounded up to a power-of-two number of blocks (8 MiB by
+/// default). Not thread-safe.
+/// </remarks>
 public sealed class TemplateCounter
 {
     private readonly byte[][] _generations;
     private readonly int _width;
     private readonly int _depth;
-    private readonly int _mask;
+    private readonly int _blockMask;
+    private const int BlockBytes = 64;
     private int _current;
     private long _inCurrent;
 
@@ -23,18 +30,20 @@ public sealed class TemplateCounter
     /// <param name="generationSize">Increments per generation.</param>
     public TemplateCounter(int width = 1 << 20, int depth = 3, long generationSize = 1 << 20)
     {
+        if (depth is < 1 or > 10) throw new ArgumentOutOfRangeException(nameof(depth), depth, "1 to 10 rows");
         _width = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(64, width));
-        _mask = _width - 1;
         _depth = depth;
+        int blocks = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, _width * depth / BlockBytes));
+        _blockMask = blocks - 1;
         GenerationSize = generationSize;
-        _generations = [new byte[_width * depth], new byte[_width * depth]];
+        _generations = [new byte[blocks * BlockBytes], new byte[blocks * BlockBytes]];
     }
 
     /// <summary>Increments per generation.</summary>
     public long GenerationSize { get; }
 
     /// <summary>Memory held by the counters, in bytes.</summary>
-    public long SizeBytes => 2L * _width * _depth;
+    public long SizeBytes => 2L * _generations[0].Length;
 
     /// <summary>Counts one occurrence of <paramref name="key"/>.</summary>
     /// <returns>The estimated recent count including this occurrence (never below the true count within the window).</returns>
@@ -42,27 +51,37 @@ public sealed class TemplateCounter
     {
         if (_inCurrent >= GenerationSize) Rotate();
         _inCurrent++;
-        var cur = _generations[_current];
+        ulong h = Hash64.Mix(key);
+        var block = _generations[_current].AsSpan(Block(h), BlockBytes);
+        ulong positions = Hash64.Mix(h ^ 0x9E3779B97F4A7C15UL);
         int min = int.MaxValue;
-        for (int d = 0; d < _depth; d++) min = Math.Min(min, cur[Slot(key, d)]);
+        for (int d = 0; d < _depth; d++) min = Math.Min(min, block[(int)(positions >> (6 * d)) & 63]);
         int target = Math.Min(255, min + 1);
         for (int d = 0; d < _depth; d++)
         {
-            ref byte c = ref cur[Slot(key, d)];
+            ref byte c = ref block[(int)(positions >> (6 * d)) & 63];
             if (c < target) c = (byte)target;
         }
-        return target + Estimate(_generations[1 - _current], key);
+        return target + Estimate(_generations[1 - _current], h, positions);
     }
 
     /// <summary>Estimated recent count of <paramref name="key"/>.</summary>
-    public int Estimate(ulong key) => Estimate(_generations[_current], key) + Estimate(_generations[1 - _current], key);
-
-    private int Estimate(byte[] gen, ulong key)
+    public int Estimate(ulong key)
     {
+        ulong h = Hash64.Mix(key);
+        ulong positions = Hash64.Mix(h ^ 0x9E3779B97F4A7C15UL);
+        return Estimate(_generations[_current], h, positions) + Estimate(_generations[1 - _current], h, positions);
+    }
+
+    private int Estimate(byte[] gen, ulong h, ulong positions)
+    {
+        var block = gen.AsSpan(Block(h), BlockBytes);
         int min = int.MaxValue;
-        for (int d = 0; d < _depth; d++) min = Math.Min(min, gen[Slot(key, d)]);
+        for (int d = 0; d < _depth; d++) min = Math.Min(min, block[(int)(positions >> (6 * d)) & 63]);
         return min;
     }
+
+    private int Block(ulong h) => (int)(h & (uint)_blockMask) * BlockBytes;
 
     private void Rotate()
     {
@@ -71,5 +90,4 @@ public sealed class TemplateCounter
         _inCurrent = 0;
     }
 
-    private int Slot(ulong key, int row) => row * _width + (int)(Hash64.Mix(key ^ (0x9E3779B97F4A7C15UL * (ulong)(row + 1))) & (uint)_mask);
 }

@@ -22,6 +22,7 @@ public sealed class PhraseMatcher
     private readonly int _alphabet;
     private readonly ushort[] _delta;
     private readonly int[] _outStart;
+    private readonly int _firstOutputState; // states are numbered so that exactly those ≥ this one have outputs
     private readonly int[] _outList;
     private readonly int[] _length;
     private readonly bool[] _startBoundary;
@@ -85,12 +86,12 @@ public sealed class PhraseMatcher
         if (StateCount > ushort.MaxValue) throw new ArgumentException("Too many patterns: the automaton exceeds 65,535 states.", nameof(patterns));
 
         // Breadth-first failure links, compiled into a full transition table.
-        _delta = new ushort[StateCount * _alphabet];
+        var table = new ushort[StateCount * _alphabet];
         var fail = new int[StateCount];
         var queue = new Queue<int>();
         for (int sym = 1; sym < _alphabet; sym++)
         {
-            if (next[0].TryGetValue((ushort)sym, out var t)) { _delta[sym] = (ushort)t; fail[t] = 0; queue.Enqueue(t); }
+            if (next[0].TryGetValue((ushort)sym, out var t)) { table[sym] = (ushort)t; fail[t] = 0; queue.Enqueue(t); }
         }
         while (queue.Count > 0)
         {
@@ -100,20 +101,32 @@ public sealed class PhraseMatcher
             {
                 if (next[s].TryGetValue((ushort)sym, out var t))
                 {
-                    fail[t] = _delta[fail[s] * _alphabet + sym];
-                    _delta[s * _alphabet + sym] = (ushort)t;
+                    fail[t] = table[fail[s] * _alphabet + sym];
+                    table[s * _alphabet + sym] = (ushort)t;
                     queue.Enqueue(t);
                 }
-                else _delta[s * _alphabet + sym] = _delta[fail[s] * _alphabet + sym];
+                else table[s * _alphabet + sym] = table[fail[s] * _alphabet + sym];
             }
         }
 
+        // Renumber the states so that those with outputs come last: the matching loop then tests one comparison per
+        // character instead of loading the output range. The root (no outputs) stays state 0.
+        var order = Enumerable.Range(0, StateCount).Where(st => outputs[st].Count == 0)
+            .Concat(Enumerable.Range(0, StateCount).Where(st => outputs[st].Count > 0)).ToArray();
+        var renumbered = new int[StateCount];
+        for (int i = 0; i < order.Length; i++) renumbered[order[i]] = i;
+        _firstOutputState = Enumerable.Range(0, StateCount).Count(st => outputs[st].Count == 0);
+        _delta = new ushort[table.Length];
+        for (int st = 0; st < StateCount; st++)
+            for (int sym = 0; sym < _alphabet; sym++)
+                _delta[renumbered[st] * _alphabet + sym] = (ushort)renumbered[table[st * _alphabet + sym]];
+
         _outStart = new int[StateCount + 1];
         var flat = new List<int>();
-        for (int s = 0; s < StateCount; s++)
+        for (int i = 0; i < StateCount; i++)
         {
-            _outStart[s] = flat.Count;
-            flat.AddRange(outputs[s].Distinct());
+            _outStart[i] = flat.Count;
+            flat.AddRange(outputs[order[i]].Distinct());
         }
         _outStart[StateCount] = flat.Count;
         _outList = flat.ToArray();
@@ -128,10 +141,11 @@ public sealed class PhraseMatcher
         int state = 0, count = 0;
         var delta = _delta;
         var symbol = _symbol;
-        int alphabet = _alphabet;
+        int alphabet = _alphabet, firstOutput = _firstOutputState;
         for (int i = 0; i < text.Length; i++)
         {
             state = delta[state * alphabet + symbol[text[i]]];
+            if (state < firstOutput) continue;
             int o = _outStart[state], oe = _outStart[state + 1];
             for (; o < oe; o++)
             {

@@ -22,6 +22,9 @@ public sealed class ExchangeLogReader
     /// <summary>Non-blank lines read.</summary>
     public long LinesRead { get; private set; }
 
+    /// <summary>Bytes of text read after decompression (line contents and terminators).</summary>
+    public long TextBytes { get; private set; }
+
     /// <summary>Lines reported and skipped.</summary>
     public long LinesSkipped { get; private set; }
 
@@ -56,6 +59,7 @@ public sealed class ExchangeLogReader
                 while (!cancel.IsCancellationRequested && lines.ReadLine(out var bytes, out bool oversized))
                 {
                     line = lines.LineNumber;
+                    TextBytes += bytes.Length + 1;
                     if (oversized)
                     {
                         LinesRead++;
