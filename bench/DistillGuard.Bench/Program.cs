@@ -20,8 +20,14 @@ public static class Program
         switch (args[0])
         {
             case "micro":
-                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
-                return 0;
+            {
+                // Fail the run (CI checks the benchmarks run) when a benchmark threw or produced no measurement.
+                var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]).ToList();
+                var failed = summaries.SelectMany(x => x.Reports).Where(r => !r.Success).Select(r => r.BenchmarkCase.DisplayInfo).ToList();
+                if (summaries.Any(x => x.HasCriticalValidationErrors)) failed.Add("validation errors");
+                foreach (var f in failed) Console.Error.WriteLine($"benchmark failed: {f}");
+                return summaries.Count == 0 || failed.Count > 0 ? 1 : 0;
+            }
             case "e2e":
                 return EndToEnd(args[1..]);
             case "stages":

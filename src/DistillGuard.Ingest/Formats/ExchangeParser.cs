@@ -28,16 +28,16 @@ public sealed class ExchangeParser
             bool hasTime = false;
             while (r.Read() && r.TokenType != JsonTokenType.EndObject)
             {
-                if (r.ValueTextEquals("account_id"u8)) { r.Read(); ReadId(ref r, "account_id", x.SetAccountId); }
+                if (r.ValueTextEquals("account_id"u8)) { r.Read(); ReadId(ref r, "account_id", x, static (e, v) => e.SetAccountId(v)); }
                 else if (r.ValueTextEquals("timestamp"u8)) { r.Read(); x.TimestampMs = ReadTimestamp(ref r); hasTime = true; }
                 else if (r.ValueTextEquals("request"u8)) { r.Read(); if (r.TokenType != JsonTokenType.Null) RequestParser.Parse(ref r, x, "request"); }
                 else if (r.ValueTextEquals("response"u8)) { r.Read(); if (r.TokenType != JsonTokenType.Null) ResponseParser.Parse(ref r, x, "response"); }
-                else if (r.ValueTextEquals("id"u8)) { r.Read(); ReadOptionalId(ref r, "id", x.SetId); }
-                else if (r.ValueTextEquals("client_ip"u8)) { r.Read(); ReadOptionalString(ref r, "client_ip", x.SetClientIp); }
-                else if (r.ValueTextEquals("user_agent"u8)) { r.Read(); ReadOptionalString(ref r, "user_agent", x.SetUserAgent); }
-                else if (r.ValueTextEquals("org_id"u8)) { r.Read(); ReadOptionalId(ref r, "org_id", x.SetOrgId); }
-                else if (r.ValueTextEquals("api_key_id"u8)) { r.Read(); ReadOptionalId(ref r, "api_key_id", x.SetApiKeyId); }
-                else if (r.ValueTextEquals("country"u8)) { r.Read(); ReadOptionalString(ref r, "country", x.SetCountry); }
+                else if (r.ValueTextEquals("id"u8)) { r.Read(); ReadOptionalId(ref r, "id", x, static (e, v) => e.SetId(v)); }
+                else if (r.ValueTextEquals("client_ip"u8)) { r.Read(); ReadOptionalString(ref r, "client_ip", x, static (e, v) => e.SetClientIp(v)); }
+                else if (r.ValueTextEquals("user_agent"u8)) { r.Read(); ReadOptionalString(ref r, "user_agent", x, static (e, v) => e.SetUserAgent(v)); }
+                else if (r.ValueTextEquals("org_id"u8)) { r.Read(); ReadOptionalId(ref r, "org_id", x, static (e, v) => e.SetOrgId(v)); }
+                else if (r.ValueTextEquals("api_key_id"u8)) { r.Read(); ReadOptionalId(ref r, "api_key_id", x, static (e, v) => e.SetApiKeyId(v)); }
+                else if (r.ValueTextEquals("country"u8)) { r.Read(); ReadOptionalString(ref r, "country", x, static (e, v) => e.SetCountry(v)); }
                 else if (r.ValueTextEquals("latency_ms"u8)) { r.Read(); x.LatencyMs = ReadOptionalInt(ref r, "latency_ms", -1); }
                 else if (r.ValueTextEquals("status"u8)) { r.Read(); x.Status = ReadOptionalInt(ref r, "status", -1); }
                 else { r.Read(); r.Skip(); }
@@ -66,15 +66,16 @@ public sealed class ExchangeParser
         return cut > 0 ? message[..cut] : message;
     }
 
-    private delegate void Setter(ReadOnlySpan<char> value);
+    // Static lambdas taking the exchange are cached by the compiler: no delegate is allocated per field.
+    private delegate void Setter(Exchange x, ReadOnlySpan<char> value);
 
-    private void ReadId(ref Utf8JsonReader r, string field, Setter set)
+    private void ReadId(ref Utf8JsonReader r, string field, Exchange x, Setter set)
     {
         if (r.TokenType == JsonTokenType.String)
         {
             var chars = Unescape(ref r);
             if (chars.IsWhiteSpace()) throw new FormatFailureException(field, "a non-empty string (found an empty string)");
-            set(chars);
+            set(x, chars);
             return;
         }
         if (r.TokenType == JsonTokenType.Number)
@@ -82,23 +83,23 @@ public sealed class ExchangeParser
             var raw = r.ValueSpan;
             Span<char> digits = stackalloc char[raw.Length];
             for (int i = 0; i < raw.Length; i++) digits[i] = (char)raw[i];
-            set(digits);
+            set(x, digits);
             return;
         }
         throw new FormatFailureException(field, $"a non-empty string (found {Describe(r.TokenType)})");
     }
 
-    private void ReadOptionalId(ref Utf8JsonReader r, string field, Setter set)
+    private void ReadOptionalId(ref Utf8JsonReader r, string field, Exchange x, Setter set)
     {
         if (r.TokenType == JsonTokenType.Null) return;
-        ReadId(ref r, field, set);
+        ReadId(ref r, field, x, set);
     }
 
-    private void ReadOptionalString(ref Utf8JsonReader r, string field, Setter set)
+    private void ReadOptionalString(ref Utf8JsonReader r, string field, Exchange x, Setter set)
     {
         if (r.TokenType == JsonTokenType.Null) return;
         if (r.TokenType != JsonTokenType.String) throw new FormatFailureException(field, $"a string or null (found {Describe(r.TokenType)})");
-        set(Unescape(ref r));
+        set(x, Unescape(ref r));
     }
 
     private static int ReadOptionalInt(ref Utf8JsonReader r, string field, int absent)

@@ -17,36 +17,38 @@ public static class RequestParser
     /// <exception cref="FormatFailureException">A field has the wrong shape.</exception>
     public static void Parse(ref Utf8JsonReader r, Exchange x, string path)
     {
+        // Field paths are constants ("request.messages"): the parser allocates nothing per exchange.
+        System.Diagnostics.Debug.Assert(path == "request");
         if (r.TokenType != JsonTokenType.StartObject)
             throw new FormatFailureException(path, $"a JSON object (the provider request body) or null (found {ExchangeParser.Describe(r.TokenType)})");
         int openai = 0, anthropic = 0;
         bool sawMessages = false;
         while (r.Read() && r.TokenType != JsonTokenType.EndObject)
         {
-            if (r.ValueTextEquals("messages"u8)) { r.Read(); sawMessages = true; ParseMessages(ref r, x, path + ".messages", ref openai, ref anthropic); }
+            if (r.ValueTextEquals("messages"u8)) { r.Read(); sawMessages = true; ParseMessages(ref r, x, "request.messages", ref openai, ref anthropic); }
             else if (r.ValueTextEquals("model"u8)) { r.Read(); ReadModel(ref r, x); }
-            else if (r.ValueTextEquals("system"u8)) { r.Read(); anthropic += 2; ParseSystem(ref r, x, path + ".system"); }
-            else if (r.ValueTextEquals("tools"u8)) { r.Read(); ParseTools(ref r, x, path + ".tools", ref openai, ref anthropic); }
-            else if (r.ValueTextEquals("functions"u8)) { r.Read(); openai++; ParseTools(ref r, x, path + ".functions", ref openai, ref anthropic); }
-            else if (r.ValueTextEquals("n"u8)) { r.Read(); openai++; x.Choices = Math.Max(1, Int(ref r, path + ".n", 1)); }
+            else if (r.ValueTextEquals("system"u8)) { r.Read(); anthropic += 2; ParseSystem(ref r, x, "request.system"); }
+            else if (r.ValueTextEquals("tools"u8)) { r.Read(); ParseTools(ref r, x, "request.tools", ref openai, ref anthropic); }
+            else if (r.ValueTextEquals("functions"u8)) { r.Read(); openai++; ParseTools(ref r, x, "request.functions", ref openai, ref anthropic); }
+            else if (r.ValueTextEquals("n"u8)) { r.Read(); openai++; x.Choices = Math.Max(1, Int(ref r, "request.n", 1)); }
             else if (r.ValueTextEquals("logprobs"u8))
             {
                 r.Read();
                 openai++;
                 if (r.TokenType is JsonTokenType.True) x.Logprobs = true;
-                else if (r.TokenType == JsonTokenType.Number) { x.Logprobs = true; x.TopLogprobs = Math.Max(x.TopLogprobs, Int(ref r, path + ".logprobs", 0)); }
+                else if (r.TokenType == JsonTokenType.Number) { x.Logprobs = true; x.TopLogprobs = Math.Max(x.TopLogprobs, Int(ref r, "request.logprobs", 0)); }
                 else if (r.TokenType is not (JsonTokenType.False or JsonTokenType.Null))
                     throw new FormatFailureException(path + ".logprobs", $"a boolean (found {ExchangeParser.Describe(r.TokenType)})");
             }
-            else if (r.ValueTextEquals("top_logprobs"u8)) { r.Read(); openai++; x.TopLogprobs = Math.Max(x.TopLogprobs, Int(ref r, path + ".top_logprobs", 0)); }
+            else if (r.ValueTextEquals("top_logprobs"u8)) { r.Read(); openai++; x.TopLogprobs = Math.Max(x.TopLogprobs, Int(ref r, "request.top_logprobs", 0)); }
             else if (r.ValueTextEquals("temperature"u8))
             {
                 r.Read();
                 if (r.TokenType == JsonTokenType.Number && r.TryGetDouble(out var t)) x.Temperature = (float)t;
-                else if (r.TokenType != JsonTokenType.Null) throw new FormatFailureException(path + ".temperature", $"a number (found {ExchangeParser.Describe(r.TokenType)})");
+                else if (r.TokenType != JsonTokenType.Null) throw new FormatFailureException("request.temperature", $"a number (found {ExchangeParser.Describe(r.TokenType)})");
             }
-            else if (r.ValueTextEquals("max_tokens"u8)) { r.Read(); x.MaxOutputTokens = Int(ref r, path + ".max_tokens", 0); }
-            else if (r.ValueTextEquals("max_completion_tokens"u8)) { r.Read(); openai++; x.MaxOutputTokens = Int(ref r, path + ".max_completion_tokens", 0); }
+            else if (r.ValueTextEquals("max_tokens"u8)) { r.Read(); x.MaxOutputTokens = Int(ref r, "request.max_tokens", 0); }
+            else if (r.ValueTextEquals("max_completion_tokens"u8)) { r.Read(); openai++; x.MaxOutputTokens = Int(ref r, "request.max_completion_tokens", 0); }
             else if (r.ValueTextEquals("reasoning_effort"u8)) { r.Read(); openai++; x.ReasoningEffort = Effort(ref r); }
             else if (r.ValueTextEquals("reasoning"u8)) { r.Read(); openai++; ParseReasoningOption(ref r, x); }
             else if (r.ValueTextEquals("thinking"u8)) { r.Read(); anthropic += 2; ParseThinkingOption(ref r, x); }
@@ -95,15 +97,17 @@ public static class RequestParser
         {
             if (r.TokenType != JsonTokenType.StartObject)
                 throw new FormatFailureException($"{path}[{index}]", $"a message object with role and content (found {ExchangeParser.Describe(r.TokenType)})");
-            ParseMessage(ref r, x, $"{path}[{index}]", index, ref openai, ref anthropic);
+            ParseMessage(ref r, x, path, index, ref openai, ref anthropic);
             index++;
         }
     }
 
     private enum Role { Missing, System, User, Assistant, Tool }
 
-    private static void ParseMessage(ref Utf8JsonReader r, Exchange x, string path, int index, ref int openai, ref int anthropic)
+    // The message's path ("request.messages[3]") is only built for an error message: no string per message.
+    private static void ParseMessage(ref Utf8JsonReader r, Exchange x, string messagesPath, int index, ref int openai, ref int anthropic)
     {
+        string At(string suffix) => $"{messagesPath}[{index}]{suffix}";
         var role = Role.Missing;
         int firstSegment = x.SegmentCount;
         ulong provisional = 0; // segments whose role is the message's role (set when the role is known)
@@ -114,13 +118,13 @@ public static class RequestParser
             if (r.ValueTextEquals("role"u8))
             {
                 r.Read();
-                if (r.TokenType != JsonTokenType.String) throw new FormatFailureException(path + ".role", $"one of system, developer, user, assistant, tool (found {ExchangeParser.Describe(r.TokenType)})");
+                if (r.TokenType != JsonTokenType.String) throw new FormatFailureException(At(".role"), $"one of system, developer, user, assistant, tool (found {ExchangeParser.Describe(r.TokenType)})");
                 if (r.ValueTextEquals("user"u8)) role = Role.User;
                 else if (r.ValueTextEquals("assistant"u8)) role = Role.Assistant;
                 else if (r.ValueTextEquals("system"u8)) { role = Role.System; openai++; }
                 else if (r.ValueTextEquals("developer"u8)) { role = Role.System; openai += 2; }
                 else if (r.ValueTextEquals("tool"u8) || r.ValueTextEquals("function"u8)) { role = Role.Tool; openai += 2; }
-                else throw new FormatFailureException(path + ".role", $"one of system, developer, user, assistant, tool (found \"{ExchangeParser.Preview(r.ValueSpan)}\")");
+                else throw new FormatFailureException(At(".role"), $"one of system, developer, user, assistant, tool (found \"{ExchangeParser.Preview(r.ValueSpan)}\")");
             }
             else if (r.ValueTextEquals("content"u8))
             {
@@ -130,9 +134,9 @@ public static class RequestParser
                     if (AddText(ref r, x, MessageRole.User, index)) { provisional |= 1UL << (x.SegmentCount - 1); hasText = true; }
                 }
                 else if (r.TokenType == JsonTokenType.StartArray)
-                    ParseContentBlocks(ref r, x, path + ".content", index, ref provisional, ref toolResults, ref hasText, ref openai, ref anthropic);
+                    ParseContentBlocks(ref r, x, messagesPath, index, ref provisional, ref toolResults, ref hasText, ref openai, ref anthropic);
                 else if (r.TokenType != JsonTokenType.Null)
-                    throw new FormatFailureException(path + ".content", $"a string, an array of content parts, or null (found {ExchangeParser.Describe(r.TokenType)})");
+                    throw new FormatFailureException(At(".content"), $"a string, an array of content parts, or null (found {ExchangeParser.Describe(r.TokenType)})");
             }
             else if (r.ValueTextEquals("tool_calls"u8) || r.ValueTextEquals("function_call"u8)) { r.Read(); openai += 2; r.Skip(); }
             else if (r.ValueTextEquals("tool_call_id"u8)) { r.Read(); openai += 2; r.Skip(); }
@@ -145,7 +149,7 @@ public static class RequestParser
             else if (r.ValueTextEquals("reasoning_details"u8)) { r.Read(); x.RequestHasReasoningBlocks = true; ScanSignatures(ref r, x, request: true); }
             else { r.Read(); r.Skip(); }
         }
-        if (role == Role.Missing) throw new FormatFailureException(path + ".role", "one of system, developer, user, assistant, tool (required field is missing)");
+        if (role == Role.Missing) throw new FormatFailureException(At(".role"), "one of system, developer, user, assistant, tool (required field is missing)");
         var segmentRole = role switch
         {
             Role.System => MessageRole.System,
@@ -174,7 +178,7 @@ public static class RequestParser
         }
     }
 
-    private static void ParseContentBlocks(ref Utf8JsonReader r, Exchange x, string path, int index, ref ulong provisional,
+    private static void ParseContentBlocks(ref Utf8JsonReader r, Exchange x, string messagesPath, int index, ref ulong provisional,
         ref int toolResults, ref bool hasText, ref int openai, ref int anthropic)
     {
         int block = 0;
@@ -187,7 +191,7 @@ public static class RequestParser
                 continue;
             }
             if (r.TokenType != JsonTokenType.StartObject)
-                throw new FormatFailureException($"{path}[{block}]", $"a content part object (found {ExchangeParser.Describe(r.TokenType)})");
+                throw new FormatFailureException($"{messagesPath}[{index}].content[{block}]", $"a content part object (found {ExchangeParser.Describe(r.TokenType)})");
             // Blocks may list "type" after their payload, so payload text is held until the type is known.
             var kind = BlockKind.Unknown;
             int textSegment = -1;

@@ -17,6 +17,8 @@ public static class ResponseParser
     /// <exception cref="FormatFailureException">The response is not an object.</exception>
     public static void Parse(ref Utf8JsonReader r, Exchange x, string path)
     {
+        // Field paths are constants ("response.choices"): the parser allocates nothing per exchange.
+        System.Diagnostics.Debug.Assert(path == "response");
         if (r.TokenType != JsonTokenType.StartObject)
             throw new FormatFailureException(path, $"a JSON object (the provider response body) or null (found {ExchangeParser.Describe(r.TokenType)})");
         x.HasResponse = true;
