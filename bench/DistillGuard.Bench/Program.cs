@@ -7,6 +7,7 @@ namespace DistillGuard.Bench;
 /// <c>micro [BenchmarkDotNet options]</c>: the micro-benchmarks (BenchmarkDotNet; <c>--job dry --inProcess</c> only checks they run).
 /// <c>e2e --cli PATH [--name N --traffic FILE [--accounts FILE]]... [--markdown FILE]</c>: raw parse against the real scan, per log.
 /// <c>stages FILE [LIMIT]</c>: single-threaded passes that each do a little more (where the time goes).
+/// <c>engine FILE [LIMIT]</c>: the engine alone on one thread, with analysis and engine time and the engine's state every 500,000 exchanges.
 /// </summary>
 public static class Program
 {
@@ -30,6 +31,13 @@ public static class Program
             }
             case "e2e":
                 return EndToEnd(args[1..]);
+            case "engine":
+            {
+                long limit = args.Length > 2 ? long.Parse(args[2]) : long.MaxValue;
+                var r = Stages.Engine(args[1], limit, out _);
+                Console.WriteLine($"{r.Name,-50} {r.Lines,10:N0} lines {r.Elapsed.TotalSeconds,7:F1} s {r.PerSecond,10:N0}/s");
+                return 0;
+            }
             case "stages":
             {
                 long limit = args.Length > 2 ? long.Parse(args[2]) : long.MaxValue;

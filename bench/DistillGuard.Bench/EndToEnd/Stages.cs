@@ -119,8 +119,8 @@ internal static class Stages
                 analyseTicks += t1 - t0;
             }
             n++; bytes += line.Length + 1;
-            if (n % 250_000 == 0)
-                Console.Error.WriteLine($"  {n:N0}: analyse {Stopwatch.GetElapsedTime(0, analyseTicks).TotalMicroseconds / n:F1} µs/exchange, engine {Stopwatch.GetElapsedTime(0, processTicks).TotalMicroseconds / n:F1} µs/exchange, accounts {engine.AccountCount:N0}");
+            if (n % 500_000 == 0)
+                Console.Error.WriteLine($"  {n:N0}: state {(GC.GetTotalMemory(true) - empty) / 1e6:F1} MB, {(GC.GetTotalMemory(false) - empty) / (double)engine.AccountCount:F0} bytes/account; analyse {Stopwatch.GetElapsedTime(0, analyseTicks).TotalMicroseconds / n:F1} µs/exchange, engine {Stopwatch.GetElapsedTime(0, processTicks).TotalMicroseconds / n:F1} µs/exchange, accounts {engine.AccountCount:N0}");
         }
         GC.Collect(2, GCCollectionMode.Forced, true, true);
         long full = GC.GetTotalMemory(true);

@@ -306,7 +306,7 @@ public sealed class DetectionEngine
 
     /// <summary>
     /// Whether an account whose indicators did not change is due for re-labelling after its <paramref name="exchanges"/>-th
-    /// exchange: every 64 exchanges while young, then each time its count grows by another eighth, so a heavy account
+    /// exchange: every 64 exchanges while young, then each time its count grows by another sixteenth, so a heavy account
     /// costs O(log n) reviews rather than O(n).
     /// </summary>
     internal static bool DueForReview(long exchanges)
