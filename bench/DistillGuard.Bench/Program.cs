@@ -7,6 +7,7 @@ namespace DistillGuard.Bench;
 /// <c>micro [BenchmarkDotNet options]</c>: the micro-benchmarks (BenchmarkDotNet; <c>--job dry --inProcess</c> only checks they run).
 /// <c>e2e --cli PATH [--name N --traffic FILE [--accounts FILE]]... [--markdown FILE]</c>: raw parse against the real scan, per log.
 /// <c>stages FILE [LIMIT]</c>: single-threaded passes that each do a little more (where the time goes).
+/// <c>gateway [REQUESTS] [CONCURRENCY] [json|stream]</c>: loopback load against the bare upstream, plain YARP and the gateway.
 /// <c>engine FILE [LIMIT]</c>: the engine alone on one thread, with analysis and engine time and the engine's state every 500,000 exchanges.
 /// </summary>
 public static class Program
@@ -31,6 +32,14 @@ public static class Program
             }
             case "e2e":
                 return EndToEnd(args[1..]);
+            case "gateway":
+            {
+                int requests = args.Length > 1 ? int.Parse(args[1]) : 5000;
+                int concurrency = args.Length > 2 ? int.Parse(args[2]) : 16;
+                bool stream = args.Length > 3 && args[3] == "stream";
+                Console.WriteLine(Gateway.GatewayLoad.RunAsync(requests, concurrency, stream).GetAwaiter().GetResult());
+                return 0;
+            }
             case "engine":
             {
                 long limit = args.Length > 2 ? long.Parse(args[2]) : long.MaxValue;

@@ -28,6 +28,8 @@ public static class Program
         SimulateCommand.Create(),
         EvalCommand.Create(),
         ExportCommand.Create(),
+        ServeCommand.Create(),
+        DemoUpstreamCommand.Create(),
         ReferenceCommand.Create(),
     };
 }

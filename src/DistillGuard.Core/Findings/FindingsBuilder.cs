@@ -84,6 +84,16 @@ public static class FindingsBuilder
         };
     }
 
+    /// <summary>
+    /// The finding of one account as it stands (for hosts that look up accounts live, such as the gateway's admin API);
+    /// its campaign id is that of the community it belongs to, if any.
+    /// </summary>
+    public static AccountFinding ForAccount(DetectionEngine engine, AccountProfile p)
+    {
+        string? campaignId = engine.CampaignOf(p) is { } c ? CampaignId(c.Members.Concat(c.Associates).Select(m => m.AccountId)) : null;
+        return AccountFindingOf(engine, p, campaignId);
+    }
+
     /// <summary>Stable campaign id for a set of members: <c>cmp-</c> and 10 hex digits of the hash of the smallest member id.</summary>
     public static string CampaignId(IEnumerable<string> memberIds)
     {

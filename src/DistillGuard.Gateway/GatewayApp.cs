@@ -1,0 +1,159 @@
+using System.Net;
+using DistillGuard.Core.Engine;
+using DistillGuard.Gateway.Admin;
+using DistillGuard.Gateway.Configuration;
+using DistillGuard.Gateway.Engine;
+using DistillGuard.Gateway.Identity;
+using DistillGuard.Gateway.Policy;
+using DistillGuard.Gateway.Proxy;
+using DistillGuard.Gateway.Storage;
+using DistillGuard.Gateway.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace DistillGuard.Gateway;
+
+/// <summary>Thrown when the gateway's configuration is invalid; <see cref="Problems"/> lists every problem.</summary>
+public sealed class GatewayConfigurationException(IReadOnlyList<string> problems)
+    : Exception("Invalid gateway configuration:\n  " + string.Join("\n  ", problems))
+{
+    /// <summary>Each problem as <c>Gateway:Path: expected (found …)</c>.</summary>
+    public IReadOnlyList<string> Problems { get; } = problems;
+}
+
+/// <summary>
+/// Builds the gateway: Kestrel on <see cref="GatewayOptions.Listen"/>, the two API routes through
+/// <see cref="ProxyHandler"/>, every other path forwarded untouched, <c>/health</c>, <c>/alive</c>, <c>/metrics</c> and
+/// the admin API, with the detector, the journal, the state database and the audit log under the data directory.
+/// </summary>
+public static class GatewayApp
+{
+    /// <summary>Reads the <c>Gateway</c> section from a JSON file (optional) and <c>DISTILLGUARD_</c> environment variables.</summary>
+    /// <exception cref="GatewayConfigurationException">The file cannot be read as JSON.</exception>
+    public static GatewayOptions LoadOptions(string? configFile)
+    {
+        var builder = new ConfigurationBuilder();
+        if (configFile is not null)
+        {
+            if (!File.Exists(configFile)) throw new GatewayConfigurationException([$"{configFile}: a readable JSON configuration file (not found)"]);
+            builder.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+        }
+        builder.AddEnvironmentVariables("DISTILLGUARD_");
+        try
+        {
+            var options = new GatewayOptions();
+            builder.Build().GetSection(GatewayOptions.Section).Bind(options);
+            if (configFile is not null)
+            {
+                // Relative paths in the file are relative to the file.
+                string dir = Path.GetDirectoryName(Path.GetFullPath(configFile))!;
+                if (!Path.IsPathRooted(options.DataDirectory)) options.DataDirectory = Path.Combine(dir, options.DataDirectory);
+                if (!Path.IsPathRooted(options.Identity.KeyMapFile)) options.Identity.KeyMapFile = Path.Combine(dir, options.Identity.KeyMapFile);
+            }
+            return options;
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or InvalidOperationException)
+        {
+            throw new GatewayConfigurationException([$"{configFile}: {e.Message}"]);
+        }
+    }
+
+    /// <summary>Builds the application (not started).</summary>
+    /// <exception cref="GatewayConfigurationException">The options are invalid.</exception>
+    public static WebApplication Build(GatewayOptions options, Action<ILoggingBuilder>? logging = null, EngineOptions? engineOptions = null)
+    {
+        var problems = GatewayOptionsValidator.Validate(options);
+        if (problems.Count > 0) throw new GatewayConfigurationException(problems);
+        Directory.CreateDirectory(options.DataDirectory);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(options.Listen);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBytes + 1);
+        builder.Logging.ClearProviders();
+        if (logging is not null) logging(builder.Logging); else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Services.AddHttpForwarder();
+
+        // Telemetry: Prometheus scrape endpoint always, OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+        var queue = new QueueProbe();
+        var metrics = new GatewayMetrics(() => queue.Length());
+        builder.Services.AddSingleton(metrics);
+        builder.Services.AddOpenTelemetry().WithMetrics(m =>
+        {
+            m.AddMeter(GatewayMetrics.MeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter();
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"))) m.AddOtlpExporter();
+        });
+
+        var app = builder.Build();
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DistillGuard.Gateway");
+
+        var store = new GatewayStore(options.DataDirectory);
+        var journal = new ExchangeJournal(options.DataDirectory, options.Storage.RotateBytes, options.Storage.SyncToDisk, w => log.LogWarning("{Warning}", w));
+        var audit = new AuditLog(store, options.DataDirectory);
+        var board = new VerdictBoard();
+        var replay = options.Storage.ReplayOnStart && options.Storage.Mode != StorageMode.MetadataOnly ? journal.Files() : [];
+        var engine = new EngineHost(new DetectionEngine(engineOptions ?? new EngineOptions { Evidence = EvidenceMode.Redacted }), board, store, metrics, log,
+            options.EngineQueue, TimeSpan.FromSeconds(options.SnapshotSeconds), replay);
+        queue.Length = () => engine.QueueLength;
+        var policy = new PolicyEngine(options.Policy, store, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var resolver = new AccountResolver(options.Identity);
+        foreach (var e in resolver.KeyMapErrors) log.LogWarning("Key map: {Error} (line skipped)", e);
+
+        var client = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            EnableMultipleHttp2Connections = true,
+            ConnectTimeout = TimeSpan.FromSeconds(15),
+            ActivityHeadersPropagator = null,
+        });
+        var handler = new ProxyHandler(options, resolver, board, policy, new ThrottleRegistry(), engine, journal, audit, metrics,
+            app.Services.GetRequiredService<IHttpForwarder>(), client, log);
+
+        app.MapPost("/v1/chat/completions", handler.HandleAsync);
+        app.MapPost("/v1/messages", handler.HandleAsync);
+        app.MapGet("/alive", () => Results.Text("ok"));
+        app.MapGet("/health", () =>
+        {
+            bool failed = engine.Failure is not null;
+            var body = new
+            {
+                status = failed ? "unhealthy" : engine.Ready ? "healthy" : "starting",
+                detector = new { ready = engine.Ready, queue = engine.QueueLength, replayed = engine.Replayed, failure = engine.Failure?.Message },
+                accounts_on_board = board.Count,
+                journal = new { appended = journal.Appended },
+            };
+            return Results.Json(body, statusCode: failed ? 503 : 200);
+        });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapAdmin(options, engine, board, policy, store);
+        // Everything else (models list, embeddings, files…) passes through unmonitored.
+        app.MapForwarder("/{**rest}", options.Upstream);
+
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            engine.Dispose();
+            journal.Dispose();
+            audit.Dispose();
+            store.Dispose();
+            client.Dispose();
+            metrics.Dispose();
+        });
+        log.LogInformation("DistillGuard gateway on {Listen} → {Upstream}; data in {Data}; policy {Mode}",
+            options.Listen, options.Upstream, Path.GetFullPath(options.DataDirectory), options.Policy.DryRun ? "dry-run" : "enforcing");
+        return app;
+    }
+
+    private sealed class QueueProbe
+    {
+        public Func<int> Length { get; set; } = () => 0;
+    }
+}
