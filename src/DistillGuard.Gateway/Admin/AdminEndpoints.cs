@@ -57,7 +57,7 @@ public static class AdminEndpoints
         {
             var rows = board.All.Where(v => verdict is null || v.Verdict == verdict).OrderByDescending(v => v.Risk).ThenBy(v => v.AccountId, StringComparer.Ordinal)
                 .Take(Math.Clamp(limit ?? 500, 1, 100_000))
-                .Select(v => new { account_id = v.AccountId, v.Verdict, v.Risk, reason_codes = v.Reasons, campaign_id = v.CampaignId, decision = policy.Decision(v.AccountId)?.Action.ToString() });
+                .Select(v => new { account_id = v.AccountId, v.Verdict, v.Risk, reason_codes = v.Reasons, campaign_id = v.CampaignId, decision = policy.Decision(v.AccountId)?.Action });
             return Results.Json(rows, Json);
         });
 
