@@ -77,7 +77,13 @@ public static class GatewayApp
         builder.WebHost.UseUrls(options.Listen);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBytes + 1);
         builder.Logging.ClearProviders();
-        if (logging is not null) logging(builder.Logging); else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        if (logging is not null) logging(builder.Logging);
+        else
+        {
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+            // ASP.NET Core's per-request information would drown the gateway's own messages.
+            builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("System.Net.Http", LogLevel.Warning);
+        }
         builder.Services.AddHttpForwarder();
 
         // Telemetry: Prometheus scrape endpoint always, OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.

@@ -67,6 +67,7 @@ public sealed class ProxyTests
         var audit = JsonNode.Parse(await (await h.AdminAsync(HttpMethod.Get, "/admin/audit?account=mallory")).Content.ReadAsStringAsync())!.AsArray();
         Assert.Equal(4, audit.Count);
         Assert.All(audit, a => Assert.Equal("withhold_reasoning", a!["action"]!.GetValue<string>()));
+        Assert.All(audit, a => Assert.Equal(200, a!["status"]!.GetValue<int>()));
     }
 
     [Fact]
@@ -122,6 +123,7 @@ public sealed class ProxyTests
         var audit = JsonNode.Parse(await (await h.AdminAsync(HttpMethod.Get, "/admin/audit?account=eve")).Content.ReadAsStringAsync())!.AsArray();
         var entry = Assert.Single(audit);
         Assert.True(entry!["dry_run"]!.GetValue<bool>());
+        Assert.Equal(200, entry["status"]!.GetValue<int>());
         Assert.Equal("block", entry["action"]!.GetValue<string>());
     }
 

@@ -19,10 +19,10 @@ namespace DistillGuard.Gateway.Demo;
 public sealed class DemoUpstream : IAsyncDisposable
 {
     /// <summary>The reasoning text every response carries.</summary>
-    public const string Reasoning = "First I consider the problem carefully. Then I add the numbers step by step.";
+    public const string Reasoning = "First I read the question carefully. Then I work through it step by step before I answer.";
 
     /// <summary>The answer text every response carries.</summary>
-    public const string Answer = "The answer is 42.";
+    public const string Answer = "This is a canned answer from the stand-in provider.";
 
     private readonly WebApplication _app;
     private int _requests;

@@ -13,7 +13,7 @@ public sealed class PolicyOptions
     public List<PolicyRule> Rules { get; set; } =
     [
         new() { Name = "block-attack", Verdict = "attack", Action = PolicyAction.Block },
-        new() { Name = "withhold-suspicious", Verdict = "suspicious", Action = PolicyAction.Throttle, RequestsPerMinute = 30, TokensPerMinute = 60_000, WithholdReasoning = true },
+        new() { Name = "throttle-suspicious", Verdict = "suspicious", Action = PolicyAction.Throttle, RequestsPerMinute = 30, TokensPerMinute = 60_000, WithholdReasoning = true },
     ];
 
     /// <summary>Accounts always forwarded (a partner's evaluation harness, a red team).</summary>

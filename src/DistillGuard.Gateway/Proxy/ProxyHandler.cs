@@ -124,9 +124,15 @@ public sealed class ProxyHandler
         }
 
         bool refuse = status != 0 && !dryRun;
-        if (enforcement.Action != PolicyAction.Allow)
-            _audit.Record(new AuditEntry(nowMs, identity.AccountId, Describe(enforcement, status), enforcement.Rule, string.Join(',', verdict?.Reasons ?? []),
-                verdict?.Verdict ?? "benign", verdict?.Risk ?? 0, dryRun, refuse ? status : 0, requestId));
+        // Refusals are audited before the client is told; forwarded requests once the upstream has answered, with its status.
+        string audited = Describe(enforcement, status);
+        void Audit(int returned)
+        {
+            if (enforcement.Action != PolicyAction.Allow)
+                _audit.Record(new AuditEntry(nowMs, identity.AccountId, audited, enforcement.Rule, string.Join(',', verdict?.Reasons ?? []),
+                    verdict?.Verdict ?? "benign", verdict?.Risk ?? 0, dryRun, returned, requestId));
+        }
+        if (refuse) Audit(status);
         _metrics.Requests.Add(1, new KeyValuePair<string, object?>("action", refuse ? Describe(enforcement, status) : enforcement.WithholdReasoning && !dryRun ? "withhold_reasoning" : "forward"));
 
         byte[]? responseBody = null;
@@ -160,6 +166,7 @@ public sealed class ProxyHandler
             _metrics.UpstreamDuration.Record(Stopwatch.GetElapsedTime(tf).TotalMilliseconds);
             status = ctx.Response.StatusCode;
             responseBody = capture.Captured;
+            Audit(status);
             if (enforcement.Throttle is not null) _throttle.Charge(identity.AccountId, UsageTokens(responseBody));
         }
 
