@@ -42,6 +42,19 @@ public static class SampleTraffic
         return list;
     }
 
+    /// <summary>The normalised system and user text of each exchange (what the phrase automaton reads).</summary>
+    public static List<string> NormalisedPrompts(IReadOnlyList<Exchange> exchanges)
+    {
+        var buffer = new char[64 * 1024];
+        return exchanges.Select(x =>
+        {
+            int w = 0;
+            foreach (var seg in x.Segments)
+                if (seg.Role is MessageRole.User or MessageRole.System) DistillGuard.Core.Text.TextNormalizer.Append(x.Text(seg), buffer, ref w);
+            return new string(buffer, 0, w);
+        }).ToList();
+    }
+
     /// <summary>Analyses of <paramref name="exchanges"/>, one object each.</summary>
     public static List<ExchangeAnalysis> Analyse(IReadOnlyList<Exchange> exchanges)
     {

@@ -19,13 +19,7 @@ public class TextBenchmarks
     public void Setup()
     {
         _exchanges = SampleTraffic.Parse(256);
-        _prompts = _exchanges.Select(x =>
-        {
-            int w = 0;
-            foreach (var seg in x.Segments)
-                if (seg.Role is MessageRole.User or MessageRole.System) TextNormalizer.Append(x.Text(seg), _buffer, ref w);
-            return new string(_buffer, 0, w);
-        }).ToList();
+        _prompts = SampleTraffic.NormalisedPrompts(_exchanges);
         _pipeline = new SignalPipeline(SignalPipeline.DefaultSignals());
     }
 
@@ -73,17 +67,8 @@ public class SignalBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var text = new TextBenchmarks();
-        text.Setup();
         _exchanges = SampleTraffic.Parse(256);
-        var buffer = new char[64 * 1024];
-        _prompts = _exchanges.Select(x =>
-        {
-            int w = 0;
-            foreach (var seg in x.Segments)
-                if (seg.Role is MessageRole.User or MessageRole.System) TextNormalizer.Append(x.Text(seg), buffer, ref w);
-            return new string(buffer, 0, w);
-        }).ToList();
+        _prompts = SampleTraffic.NormalisedPrompts(_exchanges);
         _pipeline = new SignalPipeline(SignalPipeline.DefaultSignals().Where(s => s.Kind == Kind));
     }
 
