@@ -42,20 +42,7 @@ public static class ExchangeJsonWriter
         {
             w.WriteStartObject();
             w.WriteString("role", m.Role);
-            if (m.Role == "assistant" && m.ToolCall is not null)
-            {
-                w.WriteNull("content");
-                w.WriteStartArray("tool_calls");
-                w.WriteStartObject();
-                w.WriteString("id", m.ToolCallId);
-                w.WriteString("type", "function");
-                w.WriteStartObject("function");
-                w.WriteString("name", m.ToolCall);
-                w.WriteString("arguments", "{\"path\": \"src/app/handler.py\"}");
-                w.WriteEndObject();
-                w.WriteEndObject();
-                w.WriteEndArray();
-            }
+            if (m.Role == "assistant" && m.ToolCall is not null) OpenAIToolCall(w, m.ToolCallId, m.ToolCall);
             else w.WriteString("content", m.Text);
             if (m.Role == "tool") w.WriteString("tool_call_id", m.ToolCallId);
             w.WriteEndObject();
@@ -107,30 +94,10 @@ public static class ExchangeJsonWriter
             {
                 if (m.ThinkingSignature is not null)
                 {
-                    w.WriteStartObject();
-                    w.WriteString("type", "thinking");
-                    w.WriteString("thinking", "Let me reconsider the previous step.");
-                    w.WriteString("signature", m.ThinkingSignature);
-                    w.WriteEndObject();
+                    ThinkingBlock(w, "Let me reconsider the previous step.", m.ThinkingSignature);
                 }
-                if (m.ToolCall is not null)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("type", "tool_use");
-                    w.WriteString("id", "toolu_" + m.ToolCallId);
-                    w.WriteString("name", m.ToolCall);
-                    w.WriteStartObject("input");
-                    w.WriteString("path", "src/app/handler.py");
-                    w.WriteEndObject();
-                    w.WriteEndObject();
-                }
-                else
-                {
-                    w.WriteStartObject();
-                    w.WriteString("type", "text");
-                    w.WriteString("text", m.Text);
-                    w.WriteEndObject();
-                }
+                if (m.ToolCall is not null) ToolUseBlock(w, "toolu_" + m.ToolCallId, m.ToolCall);
+                else TextBlock(w, m.Text);
             }
             else if (m.Role == "tool")
             {
@@ -140,13 +107,7 @@ public static class ExchangeJsonWriter
                 w.WriteString("content", m.Text);
                 w.WriteEndObject();
             }
-            else
-            {
-                w.WriteStartObject();
-                w.WriteString("type", "text");
-                w.WriteString("text", m.Text);
-                w.WriteEndObject();
-            }
+            else TextBlock(w, m.Text);
             w.WriteEndArray();
             w.WriteEndObject();
         }
@@ -192,17 +153,7 @@ public static class ExchangeJsonWriter
             w.WriteString("role", "assistant");
             if (p.ResponseToolCall is not null)
             {
-                w.WriteNull("content");
-                w.WriteStartArray("tool_calls");
-                w.WriteStartObject();
-                w.WriteString("id", $"call_{sequence:x8}");
-                w.WriteString("type", "function");
-                w.WriteStartObject("function");
-                w.WriteString("name", p.ResponseToolCall);
-                w.WriteString("arguments", "{\"path\": \"src/app/handler.py\"}");
-                w.WriteEndObject();
-                w.WriteEndObject();
-                w.WriteEndArray();
+                OpenAIToolCall(w, $"call_{sequence:x8}", p.ResponseToolCall);
             }
             else w.WriteString("content", p.ResponseText);
             if (p.ReasoningText is not null) w.WriteString("reasoning_content", p.ReasoningText);
@@ -233,38 +184,67 @@ public static class ExchangeJsonWriter
         w.WriteString("role", "assistant");
         w.WriteString("model", p.Model);
         w.WriteStartArray("content");
-        if (p.ReasoningText is not null && p.IssuedSignature is not null)
-        {
-            w.WriteStartObject();
-            w.WriteString("type", "thinking");
-            w.WriteString("thinking", p.ReasoningText);
-            w.WriteString("signature", p.IssuedSignature);
-            w.WriteEndObject();
-        }
-        if (p.ResponseToolCall is not null)
-        {
-            w.WriteStartObject();
-            w.WriteString("type", "tool_use");
-            w.WriteString("id", $"toolu_{sequence:x8}");
-            w.WriteString("name", p.ResponseToolCall);
-            w.WriteStartObject("input");
-            w.WriteString("path", "src/app/handler.py");
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-        else
-        {
-            w.WriteStartObject();
-            w.WriteString("type", "text");
-            w.WriteString("text", p.ResponseText);
-            w.WriteEndObject();
-        }
+        if (p.ReasoningText is not null && p.IssuedSignature is not null) ThinkingBlock(w, p.ReasoningText, p.IssuedSignature);
+        if (p.ResponseToolCall is not null) ToolUseBlock(w, $"toolu_{sequence:x8}", p.ResponseToolCall);
+        else TextBlock(w, p.ResponseText);
         w.WriteEndArray();
         w.WriteString("stop_reason", p.ResponseToolCall is not null ? "tool_use" : "end_turn");
         w.WriteStartObject("usage");
         w.WriteNumber("input_tokens", p.PromptTokens);
         w.WriteNumber("output_tokens", p.OutputTokens + p.ReasoningTokens);
         w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    // The tool every simulated call invokes (the simulator varies tool names, not arguments).
+    private const string ToolArgumentsJson = "{\"path\": \"src/app/handler.py\"}";
+    private const string ToolPath = "src/app/handler.py";
+
+    /// <summary>An OpenAI assistant message's <c>content: null</c> and one-element <c>tool_calls</c>.</summary>
+    private static void OpenAIToolCall(Utf8JsonWriter w, string? id, string name)
+    {
+        w.WriteNull("content");
+        w.WriteStartArray("tool_calls");
+        w.WriteStartObject();
+        w.WriteString("id", id);
+        w.WriteString("type", "function");
+        w.WriteStartObject("function");
+        w.WriteString("name", name);
+        w.WriteString("arguments", ToolArgumentsJson);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndArray();
+    }
+
+    /// <summary>An Anthropic <c>thinking</c> content block with its signature.</summary>
+    private static void ThinkingBlock(Utf8JsonWriter w, string thinking, string? signature)
+    {
+        w.WriteStartObject();
+        w.WriteString("type", "thinking");
+        w.WriteString("thinking", thinking);
+        w.WriteString("signature", signature);
+        w.WriteEndObject();
+    }
+
+    /// <summary>An Anthropic <c>tool_use</c> content block.</summary>
+    private static void ToolUseBlock(Utf8JsonWriter w, string id, string name)
+    {
+        w.WriteStartObject();
+        w.WriteString("type", "tool_use");
+        w.WriteString("id", id);
+        w.WriteString("name", name);
+        w.WriteStartObject("input");
+        w.WriteString("path", ToolPath);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>An Anthropic <c>text</c> content block.</summary>
+    private static void TextBlock(Utf8JsonWriter w, string text)
+    {
+        w.WriteStartObject();
+        w.WriteString("type", "text");
+        w.WriteString("text", text);
         w.WriteEndObject();
     }
 }
