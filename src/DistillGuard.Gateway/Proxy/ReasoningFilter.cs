@@ -15,25 +15,12 @@ public static class ReasoningFilter
     /// <summary>A complete JSON response without its reasoning, or null when it had none (or is not JSON).</summary>
     public static byte[]? FilterJson(ReadOnlySpan<byte> body)
     {
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(body);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
-        if (root is not JsonObject obj) return null;
+        if (JsonObjects.TryParse(body) is not { } obj) return null;
         bool changed = false;
         if (obj["choices"] is JsonArray choices)
             foreach (var c in choices)
                 if (c?["message"] is JsonObject message) changed |= RemoveFields(message);
-        if (obj["content"] is JsonArray blocks)
-        {
-            for (int i = blocks.Count - 1; i >= 0; i--)
-                if (IsThinking(blocks[i]?["type"]?.GetValue<string>())) { blocks.RemoveAt(i); changed = true; }
-        }
+        if (obj["content"] is JsonArray blocks) changed |= RemoveThinkingBlocks(blocks);
         return changed ? System.Text.Encoding.UTF8.GetBytes(obj.ToJsonString()) : null;
     }
 
@@ -46,25 +33,26 @@ public static class ReasoningFilter
 
     private static bool IsThinking(string? type) => type is "thinking" or "redacted_thinking";
 
+    private static bool RemoveThinkingBlocks(JsonArray blocks)
+    {
+        bool changed = false;
+        for (int i = blocks.Count - 1; i >= 0; i--)
+            if (IsThinking(blocks[i]?["type"]?.GetValue<string>())) { blocks.RemoveAt(i); changed = true; }
+        return changed;
+    }
+
     /// <summary>Per-stream state of SSE filtering (Anthropic block indexes).</summary>
     public sealed class StreamFilter
     {
         private readonly HashSet<int> _dropped = new();
 
         /// <summary>The event's data without reasoning; null drops the event; the input itself when unchanged.</summary>
-        public string? Filter(string data)
+        public string? Filter(string data) => Filter(JsonObjects.TryParse(data), data);
+
+        /// <summary>As <see cref="Filter(string)"/> for an event already parsed into <paramref name="obj"/> (changed in place; null: not a JSON object).</summary>
+        public string? Filter(JsonObject? obj, string data)
         {
-            if (data.Length == 0 || data[0] != '{') return data;
-            JsonNode? node;
-            try
-            {
-                node = JsonNode.Parse(data);
-            }
-            catch (System.Text.Json.JsonException)
-            {
-                return data;
-            }
-            if (node is not JsonObject obj) return data;
+            if (obj is null) return data;
             bool changed = false;
             if (obj["choices"] is JsonArray choices)
                 foreach (var c in choices)
@@ -90,9 +78,7 @@ public static class ReasoningFilter
                     break;
                 }
                 case "message_start":
-                    if (obj["message"]?["content"] is JsonArray blocks)
-                        for (int i = blocks.Count - 1; i >= 0; i--)
-                            if (IsThinking(blocks[i]?["type"]?.GetValue<string>())) { blocks.RemoveAt(i); changed = true; }
+                    if (obj["message"]?["content"] is JsonArray blocks) changed |= RemoveThinkingBlocks(blocks);
                     break;
             }
             return changed ? obj.ToJsonString() : data;

@@ -130,9 +130,11 @@ internal sealed class ResponseCapture : Stream
             if (line.StartsWith("data:", StringComparison.Ordinal)) data.Append(line.AsSpan(line.Length > 5 && line[5] == ' ' ? 6 : 5)).Append('\n');
         }
         string payload = data.Length > 0 ? data.ToString(0, data.Length - 1) : "";
-        _streamed.Add(payload);
+        // One parse serves both: the rebuilt response copies what it keeps before the filter edits the event in place.
+        var parsed = JsonObjects.TryParse(payload);
+        _streamed.Add(parsed);
         if (!_withhold) return evt + "\n";
-        var filtered = _filter.Filter(payload);
+        var filtered = _filter.Filter(parsed, payload);
         if (filtered is null) { Withheld = true; return null; }
         if (ReferenceEquals(filtered, payload)) return evt + "\n";
         Withheld = true;

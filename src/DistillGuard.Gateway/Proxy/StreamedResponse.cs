@@ -26,19 +26,12 @@ public sealed class StreamedResponse
     public int Events => _events;
 
     /// <summary>Reads one event's data (the JSON after <c>data:</c>).</summary>
-    public void Add(string data)
+    public void Add(string data) => Add(JsonObjects.TryParse(data));
+
+    /// <summary>Reads one event already parsed (null: not a JSON object). Nothing of <paramref name="o"/> is kept by reference.</summary>
+    public void Add(JsonObject? o)
     {
-        if (data.Length == 0 || data[0] != '{') return;
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(data);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return;
-        }
-        if (node is not JsonObject o) return;
+        if (o is null) return;
         _events++;
         if (o["type"]?.GetValue<string>() is { } type) AddAnthropic(type, o);
         else AddOpenAi(o);
