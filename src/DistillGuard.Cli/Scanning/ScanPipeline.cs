@@ -68,80 +68,73 @@ internal sealed class ScanPipeline
         // Stops every stage when one fails (or the user cancels), so no thread stays blocked on a full queue.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
 
-        var readerThread = new Thread(() =>
+        // A stage thread: a failure stops the others; cancellation ends it quietly; `completed` always runs.
+        Thread Stage(string name, Action body, Action completed) => new(() =>
+        {
+            try
+            {
+                body();
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                failure ??= e;
+                stop.Cancel();
+            }
+            finally
+            {
+                completed();
+            }
+        })
+        { IsBackground = true, Name = name };
+
+        var readerThread = Stage("distillguard-reader", () =>
         {
             Batch? current = null;
             long sequence = 0;
-            try
-            {
-                _reader.Run(
-                    rent: () =>
-                    {
-                        current ??= free.Take(stop.Token);
-                        return current.Items[current.Count];
-                    },
-                    deliver: (x, source, line) =>
-                    {
-                        current!.Sources[current.Count] = source;
-                        current.Lines[current.Count] = line;
-                        if (++current.Count == BatchSize)
-                        {
-                            current.Sequence = sequence++;
-                            parsed.Add(current, stop.Token);
-                            current = null;
-                        }
-                    },
-                    error,
-                    stop.Token);
-                if (current is { Count: > 0 } && !stop.IsCancellationRequested)
+            _reader.Run(
+                rent: () =>
                 {
-                    current.Sequence = sequence;
-                    parsed.Add(current, stop.Token);
-                }
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                    current ??= free.Take(stop.Token);
+                    return current.Items[current.Count];
+                },
+                deliver: (x, source, line) =>
+                {
+                    current!.Sources[current.Count] = source;
+                    current.Lines[current.Count] = line;
+                    if (++current.Count == BatchSize)
+                    {
+                        current.Sequence = sequence++;
+                        parsed.Add(current, stop.Token);
+                        current = null;
+                    }
+                },
+                error,
+                stop.Token);
+            if (current is { Count: > 0 } && !stop.IsCancellationRequested)
             {
+                current.Sequence = sequence;
+                parsed.Add(current, stop.Token);
             }
-            catch (Exception e)
-            {
-                failure ??= e;
-                stop.Cancel();
-            }
-            finally
-            {
-                parsed.CompleteAdding();
-            }
-        })
-        { IsBackground = true, Name = "distillguard-reader" };
+        }, parsed.CompleteAdding);
 
         int running = Analyzers;
-        var analysisThreads = Enumerable.Range(0, Analyzers).Select(i => new Thread(() =>
+        var analysisThreads = Enumerable.Range(0, Analyzers).Select(i => Stage($"distillguard-analysis-{i}", () =>
         {
-            try
+            var analyzer = _engine.CreateAnalyzer();
+            foreach (var batch in parsed.GetConsumingEnumerable(stop.Token))
             {
-                var analyzer = _engine.CreateAnalyzer();
-                foreach (var batch in parsed.GetConsumingEnumerable(stop.Token))
-                {
-                    long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-                    for (int j = 0; j < batch.Count; j++) analyzer.Analyze(batch.Items[j], batch.Analyses[j]);
-                    Interlocked.Add(ref AnalysisTicks, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
-                    analysed.Add(batch, stop.Token);
-                }
+                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                for (int j = 0; j < batch.Count; j++) analyzer.Analyze(batch.Items[j], batch.Analyses[j]);
+                Interlocked.Add(ref AnalysisTicks, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
+                analysed.Add(batch, stop.Token);
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-            }
-            catch (Exception e)
-            {
-                failure ??= e;
-                stop.Cancel();
-            }
-            finally
-            {
-                if (Interlocked.Decrement(ref running) == 0) analysed.CompleteAdding();
-            }
-        })
-        { IsBackground = true, Name = $"distillguard-analysis-{i}" }).ToList();
+        }, () =>
+        {
+            if (Interlocked.Decrement(ref running) == 0) analysed.CompleteAdding();
+        })).ToList();
 
         readerThread.Start();
         foreach (var t in analysisThreads) t.Start();

@@ -30,8 +30,8 @@ public sealed class ExchangeParser
             {
                 if (r.ValueTextEquals("account_id"u8)) { r.Read(); ReadId(ref r, "account_id", x, static (e, v) => e.SetAccountId(v)); }
                 else if (r.ValueTextEquals("timestamp"u8)) { r.Read(); x.TimestampMs = ReadTimestamp(ref r); hasTime = true; }
-                else if (r.ValueTextEquals("request"u8)) { r.Read(); if (r.TokenType != JsonTokenType.Null) RequestParser.Parse(ref r, x, "request"); }
-                else if (r.ValueTextEquals("response"u8)) { r.Read(); if (r.TokenType != JsonTokenType.Null) ResponseParser.Parse(ref r, x, "response"); }
+                else if (r.ValueTextEquals("request"u8)) { r.Read(); if (r.TokenType != JsonTokenType.Null) RequestParser.Parse(ref r, x); }
+                else if (r.ValueTextEquals("response"u8)) { r.Read(); if (r.TokenType != JsonTokenType.Null) ResponseParser.Parse(ref r, x); }
                 else if (r.ValueTextEquals("id"u8)) { r.Read(); ReadOptionalId(ref r, "id", x, static (e, v) => e.SetId(v)); }
                 else if (r.ValueTextEquals("client_ip"u8)) { r.Read(); ReadOptionalString(ref r, "client_ip", x, static (e, v) => e.SetClientIp(v)); }
                 else if (r.ValueTextEquals("user_agent"u8)) { r.Read(); ReadOptionalString(ref r, "user_agent", x, static (e, v) => e.SetUserAgent(v)); }

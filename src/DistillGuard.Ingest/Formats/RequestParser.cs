@@ -13,42 +13,44 @@ namespace DistillGuard.Ingest.Formats;
 /// </summary>
 public static class RequestParser
 {
+    // The field path of errors: a constant, and so are the paths built from it ("request.messages"), so parsing
+    // allocates nothing per exchange.
+    private const string Root = "request";
+
     /// <summary>Parses the request object the reader is positioned on (its <c>StartObject</c>).</summary>
     /// <exception cref="FormatFailureException">A field has the wrong shape.</exception>
-    public static void Parse(ref Utf8JsonReader r, Exchange x, string path)
+    public static void Parse(ref Utf8JsonReader r, Exchange x)
     {
-        // Field paths are constants ("request.messages"): the parser allocates nothing per exchange.
-        System.Diagnostics.Debug.Assert(path == "request");
         if (r.TokenType != JsonTokenType.StartObject)
-            throw new FormatFailureException(path, $"a JSON object (the provider request body) or null (found {ExchangeParser.Describe(r.TokenType)})");
+            throw new FormatFailureException(Root, $"a JSON object (the provider request body) or null (found {ExchangeParser.Describe(r.TokenType)})");
         int openai = 0, anthropic = 0;
         bool sawMessages = false;
         while (r.Read() && r.TokenType != JsonTokenType.EndObject)
         {
-            if (r.ValueTextEquals("messages"u8)) { r.Read(); sawMessages = true; ParseMessages(ref r, x, "request.messages", ref openai, ref anthropic); }
+            if (r.ValueTextEquals("messages"u8)) { r.Read(); sawMessages = true; ParseMessages(ref r, x, Root + ".messages", ref openai, ref anthropic); }
             else if (r.ValueTextEquals("model"u8)) { r.Read(); ReadModel(ref r, x); }
-            else if (r.ValueTextEquals("system"u8)) { r.Read(); anthropic += 2; ParseSystem(ref r, x, "request.system"); }
-            else if (r.ValueTextEquals("tools"u8)) { r.Read(); ParseTools(ref r, x, "request.tools", ref openai, ref anthropic); }
-            else if (r.ValueTextEquals("functions"u8)) { r.Read(); openai++; ParseTools(ref r, x, "request.functions", ref openai, ref anthropic); }
-            else if (r.ValueTextEquals("n"u8)) { r.Read(); openai++; x.Choices = Math.Max(1, Int(ref r, "request.n", 1)); }
+            else if (r.ValueTextEquals("system"u8)) { r.Read(); anthropic += 2; ParseSystem(ref r, x, Root + ".system"); }
+            else if (r.ValueTextEquals("tools"u8)) { r.Read(); ParseTools(ref r, x, Root + ".tools", ref openai, ref anthropic); }
+            else if (r.ValueTextEquals("functions"u8)) { r.Read(); openai++; ParseTools(ref r, x, Root + ".functions", ref openai, ref anthropic); }
+            else if (r.ValueTextEquals("n"u8)) { r.Read(); openai++; x.Choices = Math.Max(1, Int(ref r, Root + ".n", 1)); }
             else if (r.ValueTextEquals("logprobs"u8))
             {
                 r.Read();
                 openai++;
                 if (r.TokenType is JsonTokenType.True) x.Logprobs = true;
-                else if (r.TokenType == JsonTokenType.Number) { x.Logprobs = true; x.TopLogprobs = Math.Max(x.TopLogprobs, Int(ref r, "request.logprobs", 0)); }
+                else if (r.TokenType == JsonTokenType.Number) { x.Logprobs = true; x.TopLogprobs = Math.Max(x.TopLogprobs, Int(ref r, Root + ".logprobs", 0)); }
                 else if (r.TokenType is not (JsonTokenType.False or JsonTokenType.Null))
-                    throw new FormatFailureException(path + ".logprobs", $"a boolean (found {ExchangeParser.Describe(r.TokenType)})");
+                    throw new FormatFailureException(Root + ".logprobs", $"a boolean (found {ExchangeParser.Describe(r.TokenType)})");
             }
-            else if (r.ValueTextEquals("top_logprobs"u8)) { r.Read(); openai++; x.TopLogprobs = Math.Max(x.TopLogprobs, Int(ref r, "request.top_logprobs", 0)); }
+            else if (r.ValueTextEquals("top_logprobs"u8)) { r.Read(); openai++; x.TopLogprobs = Math.Max(x.TopLogprobs, Int(ref r, Root + ".top_logprobs", 0)); }
             else if (r.ValueTextEquals("temperature"u8))
             {
                 r.Read();
                 if (r.TokenType == JsonTokenType.Number && r.TryGetDouble(out var t)) x.Temperature = (float)t;
-                else if (r.TokenType != JsonTokenType.Null) throw new FormatFailureException("request.temperature", $"a number (found {ExchangeParser.Describe(r.TokenType)})");
+                else if (r.TokenType != JsonTokenType.Null) throw new FormatFailureException(Root + ".temperature", $"a number (found {ExchangeParser.Describe(r.TokenType)})");
             }
-            else if (r.ValueTextEquals("max_tokens"u8)) { r.Read(); x.MaxOutputTokens = Int(ref r, "request.max_tokens", 0); }
-            else if (r.ValueTextEquals("max_completion_tokens"u8)) { r.Read(); openai++; x.MaxOutputTokens = Int(ref r, "request.max_completion_tokens", 0); }
+            else if (r.ValueTextEquals("max_tokens"u8)) { r.Read(); x.MaxOutputTokens = Int(ref r, Root + ".max_tokens", 0); }
+            else if (r.ValueTextEquals("max_completion_tokens"u8)) { r.Read(); openai++; x.MaxOutputTokens = Int(ref r, Root + ".max_completion_tokens", 0); }
             else if (r.ValueTextEquals("reasoning_effort"u8)) { r.Read(); openai++; x.ReasoningEffort = Effort(ref r); }
             else if (r.ValueTextEquals("reasoning"u8)) { r.Read(); openai++; ParseReasoningOption(ref r, x); }
             else if (r.ValueTextEquals("thinking"u8)) { r.Read(); anthropic += 2; ParseThinkingOption(ref r, x); }

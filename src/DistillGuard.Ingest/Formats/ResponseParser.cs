@@ -13,14 +13,15 @@ namespace DistillGuard.Ingest.Formats;
 /// </summary>
 public static class ResponseParser
 {
+    // The field path of errors (a constant: parsing allocates nothing per exchange).
+    private const string Root = "response";
+
     /// <summary>Parses the response object the reader is positioned on.</summary>
     /// <exception cref="FormatFailureException">The response is not an object.</exception>
-    public static void Parse(ref Utf8JsonReader r, Exchange x, string path)
+    public static void Parse(ref Utf8JsonReader r, Exchange x)
     {
-        // Field paths are constants ("response.choices"): the parser allocates nothing per exchange.
-        System.Diagnostics.Debug.Assert(path == "response");
         if (r.TokenType != JsonTokenType.StartObject)
-            throw new FormatFailureException(path, $"a JSON object (the provider response body) or null (found {ExchangeParser.Describe(r.TokenType)})");
+            throw new FormatFailureException(Root, $"a JSON object (the provider response body) or null (found {ExchangeParser.Describe(r.TokenType)})");
         x.HasResponse = true;
         long reasoningBytes = 0, outputBytes = 0;
         bool anthropic = false, openai = false;
