@@ -99,6 +99,22 @@ public sealed class ProxyTests
     }
 
     [Fact]
+    public async Task A_request_body_that_is_not_json_is_forwarded_and_logged_as_null()
+    {
+        await using var h = await GatewayHarness.StartAsync(["alice"]);
+        var req = new HttpRequestMessage(HttpMethod.Post, h.Url + "/v1/chat/completions") { Content = new StringContent("{not json", System.Text.Encoding.UTF8, "application/json") };
+        req.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", GatewayHarness.KeyOf("alice"));
+        await h.Http.SendAsync(req);
+        Assert.Equal(1, h.Upstream.Requests);
+        Assert.Equal(HttpStatusCode.OK, (await h.ChatAsync("alice", "hi")).StatusCode);
+        await h.StopGatewayAsync();
+        var lines = await File.ReadAllLinesAsync(Path.Combine(h.Options.DataDirectory, "journal.jsonl"));
+        Assert.Equal(2, lines.Length);
+        Assert.Null(JsonNode.Parse(lines[0])!["request"]);
+        Assert.NotNull(JsonNode.Parse(lines[1])!["request"]);
+    }
+
+    [Fact]
     public async Task A_throttled_account_gets_429_with_retry_after_beyond_its_allowance()
     {
         await using var h = await GatewayHarness.StartAsync(["bob"], o => o.Policy.Rules = [new PolicyRule { Name = "slow", Verdict = "", MinRisk = 0, Action = PolicyAction.Allow }]);

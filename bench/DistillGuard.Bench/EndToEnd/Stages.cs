@@ -145,7 +145,6 @@ internal static class Stages
         Console.Error.WriteLine("  postings by members " + string.Join(" ", sizes));
         var kinds = engine.Indicators.Postings.GroupBy(kv => DistillGuard.Core.Indicators.IndicatorKey.KindOf(kv.Key)).Select(g => $"{g.Key}:{g.Count():N0}/{g.Count(x => x.Value.Accounts.Length == 1):N0}");
         Console.Error.WriteLine("  postings by kind (all/singletons) " + string.Join(" ", kinds));
-        if (Environment.GetEnvironmentVariable("DG_PAUSE") == "1") { Console.Error.WriteLine($"  paused, pid {Environment.ProcessId}"); Thread.Sleep(120_000); }
         var finish = Stopwatch.StartNew();
         engine.Finish();
         Console.Error.WriteLine($"  analyse {Stopwatch.GetElapsedTime(0, analyseTicks).TotalSeconds:F1} s, engine {Stopwatch.GetElapsedTime(0, processTicks).TotalSeconds:F1} s, finish {finish.Elapsed.TotalSeconds:F1} s");

@@ -53,8 +53,7 @@ public sealed class DetectionEngine
     private readonly bool[] _recurring = new bool[ExchangeAnalysis.MaxTemplateKeys];
     private readonly TemplateCounter _templates;
     private long _sinceReconcile;
-    private Exchange? _promptDisplayFor;
-    private long _promptDisplayStamp;
+    private long _promptDisplayStamp = -1; // ExchangeCount of the exchange _promptDisplay was made from
     private string? _promptDisplay;
 
     /// <summary>Characters of redacted text shown for a shared system prompt or prompt template.</summary>
@@ -385,10 +384,9 @@ public sealed class DetectionEngine
             case IndicatorKind.PromptTemplate:
                 if (_options.Evidence == EvidenceMode.None) return "prompt template " + IndicatorKey.Hex(key);
                 // The bands of one prompt share one excerpt string.
-                if (!ReferenceEquals(_promptDisplayFor, x) || _promptDisplayStamp != ExchangeCount)
+                if (_promptDisplayStamp != ExchangeCount)
                 {
                     _promptDisplay = "prompt: " + Redactor.Excerpt(LastText(x, MessageRole.User), TemplateExcerptLength);
-                    _promptDisplayFor = x;
                     _promptDisplayStamp = ExchangeCount;
                 }
                 return _promptDisplay;

@@ -17,7 +17,6 @@ namespace DistillGuard.Core.Similarity;
 public sealed class TemplateCounter
 {
     private readonly byte[][] _generations;
-    private readonly int _width;
     private readonly int _depth;
     private readonly int _blockMask;
     private const int BlockBytes = 64;
@@ -31,9 +30,9 @@ public sealed class TemplateCounter
     public TemplateCounter(int width = 1 << 20, int depth = 3, long generationSize = 1 << 20)
     {
         if (depth is < 1 or > 10) throw new ArgumentOutOfRangeException(nameof(depth), depth, "1 to 10 rows");
-        _width = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(64, width));
+        int rowWidth = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(64, width));
         _depth = depth;
-        int blocks = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, _width * depth / BlockBytes));
+        int blocks = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, rowWidth * depth / BlockBytes));
         _blockMask = blocks - 1;
         GenerationSize = generationSize;
         _generations = [new byte[blocks * BlockBytes], new byte[blocks * BlockBytes]];

@@ -19,7 +19,7 @@ internal static class ExchangeRecord
     /// <param name="identity">Account.</param>
     /// <param name="clientIp">Client address.</param>
     /// <param name="userAgent">Client user agent.</param>
-    /// <param name="request">Request body (valid JSON) or null.</param>
+    /// <param name="request">Request body, or null; written as null when it is empty or not valid JSON.</param>
     /// <param name="response">Response body (JSON, streams rebuilt) or null.</param>
     /// <param name="latencyMs">Milliseconds from arrival to the end of the response.</param>
     /// <param name="status">HTTP status returned.</param>
@@ -56,12 +56,12 @@ internal static class ExchangeRecord
 
     private static void WriteBody(Utf8JsonWriter w, byte[]? body, StorageMode mode)
     {
-        if (body is null) { w.WriteNullValue(); return; }
+        if (body is null || body.Length == 0) { w.WriteNullValue(); return; }
         try
         {
             w.WriteRawValue(JsonTextRedaction.Apply(body, mode), skipInputValidation: false);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
             w.WriteNullValue();
         }

@@ -90,7 +90,6 @@ public sealed class ProxyHandler
             await ErrorBodies.WriteAsync(ctx, anthropic, 413, "distillguard_request_too_large", $"Request bodies are limited to {_options.MaxRequestBytes:N0} bytes.", requestId);
             return;
         }
-        bool bodyIsJson = IsJson(body);
 
         long nowMs = started.ToUnixTimeMilliseconds();
         var verdict = _board.Get(identity.AccountId);
@@ -174,10 +173,10 @@ public sealed class ProxyHandler
         long latency = (long)Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
         string? ip = ClientIp(ctx);
         string? ua = ctx.Request.Headers.UserAgent.FirstOrDefault();
-        var requestJson = bodyIsJson ? body : null;
-        var full = ExchangeRecord.Build(requestId, started, identity, ip, ua, requestJson, responseBody, latency, status, enforcement, StorageMode.Full);
+        // A body that is not JSON is recorded as null (the record validates it once, as it writes it).
+        var full = ExchangeRecord.Build(requestId, started, identity, ip, ua, body, responseBody, latency, status, enforcement, StorageMode.Full);
         var stored = _options.Storage.Mode == StorageMode.Full ? full
-            : ExchangeRecord.Build(requestId, started, identity, ip, ua, requestJson, responseBody, latency, status, enforcement, _options.Storage.Mode);
+            : ExchangeRecord.Build(requestId, started, identity, ip, ua, body, responseBody, latency, status, enforcement, _options.Storage.Mode);
         _journal.Append(stored);
         if (!monitored || !_engine.TryEnqueue(full)) _metrics.Unmonitored.Add(1);
     }
@@ -217,20 +216,6 @@ public sealed class ProxyHandler
             ms.Write(buffer, 0, n);
         }
         return ms.ToArray();
-    }
-
-    private static bool IsJson(byte[] body)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(body);
-            while (reader.Read()) { }
-            return body.Length > 0;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 
     /// <summary>Input + output tokens reported in a response's usage (OpenAI or Anthropic), 0 when absent.</summary>
