@@ -31,5 +31,6 @@ public static class Program
         ServeCommand.Create(),
         DemoUpstreamCommand.Create(),
         ReferenceCommand.Create(),
+        SiloCommand.Create(),
     };
 }

@@ -38,13 +38,17 @@ internal static class ScanCommand
             Description = "Also write exports next to findings.json: ocsf (findings.ocsf.jsonl), stix (findings.stix.json); comma-separated",
         };
         var redaction = new RedactionOptions();
+        var onCluster = new Option<bool>("--cluster") { Description = "Run the engine on an Orleans cluster of 'distillguard silo' processes (see docs/cluster.md)" };
+        var job = new Option<string?>("--job") { Description = "Name of the cluster detector for this scan (default: a fresh unique name)" };
+        var cluster = new ClusterOptions();
         var stats = new Option<bool>("--stats") { Description = "Print throughput, peak memory and engine state size to standard error (one JSON line)" };
 
         var command = new Command("scan", "Find distillation campaigns in LLM API exchange logs")
         {
-            paths, accounts, outDir, format, failOn, reference, all, evidence, disposable, quiet, export, stats,
+            paths, accounts, outDir, format, failOn, reference, all, evidence, disposable, quiet, export, stats, onCluster, job,
         };
         redaction.AddTo(command);
+        cluster.AddTo(command);
         command.SetAction((result, cancel) =>
         {
             List<ExportFormat> exports;
@@ -82,6 +86,8 @@ internal static class ScanCommand
                 Exports = exports,
                 ExportSettings = exportSettings,
                 Stats = result.GetValue(stats),
+                Cluster = result.GetValue(onCluster) ? cluster.Read(result) : null,
+                Job = result.GetValue(job),
             };
             bool interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
             var runner = new ScanRunner(AnsiConsole.Console, Console.Out, Console.Error, interactive);

@@ -19,4 +19,8 @@ internal sealed record ScanRequest
     public IReadOnlyList<ExportFormat> Exports { get; init; } = [];
     public bool Stats { get; init; }
     public ExportSettings ExportSettings { get; init; } = new();
+    /// <summary>Run the engine on this Orleans cluster instead of in this process (<c>--cluster</c>).</summary>
+    public DistillGuard.Cluster.Hosting.ClusterSettings? Cluster { get; init; }
+    /// <summary>The cluster detector's name (<c>--job</c>); default: a fresh unique name.</summary>
+    public string? Job { get; init; }
 }

@@ -91,71 +91,13 @@ internal sealed class ScanRunner
             }
         }
 
-        EngineOptions options;
-        try
-        {
-            options = new EngineOptions
-            {
-                Evidence = request.Evidence,
-                Reference = ReferenceLoader.Load(request.ReferenceFiles, w => _stderr.WriteLine("warning: " + w)),
-                DisposableDomains = request.DisposableDomainsFile is null
-                    ? null
-                    : new HashSet<string>(DisposableDomains.BuiltIn.Concat(DisposableDomains.Read(new StreamReader(request.DisposableDomainsFile)))),
-            };
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-        {
-            _stderr.WriteLine($"error: {e.Message}");
-            return ExitCodes.Usage;
-        }
-        var engine = new DetectionEngine(options);
-        long baseline = request.Stats ? GC.GetTotalMemory(true) : 0;
-
-        if (request.AccountsFile is not null)
-        {
-            try
-            {
-                foreach (var m in AccountsFileReader.Read(InputSource.File(request.AccountsFile), Report)) engine.RegisterAccount(m);
-            }
-            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-            {
-                _stderr.WriteLine($"error: {request.AccountsFile}: {e.Message}");
-                return ExitCodes.Usage;
-            }
-        }
-
-        var reader = new ExchangeLogReader(sources);
         var clock = Stopwatch.StartNew();
-        var progress = new ScanProgress(_console, _stderr, _interactive && !request.Quiet, request.Quiet, reader, engine);
-        try
-        {
-            var pipeline = new ScanPipeline(reader, engine);
-            progress.Run(() => pipeline.Run(Report, progress.Tick, cancel));
-            _pipelineBusy = (Stopwatch.GetElapsedTime(0, pipeline.AnalysisTicks).TotalSeconds, Stopwatch.GetElapsedTime(0, pipeline.EngineTicks).TotalSeconds);
-        }
-        catch (InvalidOperationException e)
-        {
-            _stderr.WriteLine($"error: {e.Message}");
-            return ExitCodes.Usage;
-        }
-        if (request.Stats) WriteStats(reader, engine, clock.Elapsed, baseline);
-        engine.Finish();
+        var built = request.Cluster is null
+            ? ScanEmbedded(request, sources, Report, () => errors.ToList(), cancel)
+            : ClusterScan.Run(request, sources, Report, () => { lock (errorLock) return errors.ToList(); }, _stderr, cancel);
+        if (built.Document is null) return built.ExitCode;
         clock.Stop();
-
-        if (reader.LinesRead > 0 && reader.Exchanges == 0)
-            _stderr.WriteLine("warning: no line of the input was a valid exchange; see docs/exchange-log.md for the format");
-
-        var input = new InputSummary
-        {
-            Sources = sources.Select(s => s.Name).ToList(),
-            LinesRead = reader.LinesRead,
-            Exchanges = reader.Exchanges,
-            LinesSkipped = reader.LinesSkipped,
-            Errors = errors,
-        };
-        var doc = Redaction.Apply(
-            FindingsBuilder.Build(engine, input, new FindingsOptions { IncludeBenign = request.AllAccounts }),
-            request.ExportSettings.Redaction);
+        var doc = Redaction.Apply(built.Document, request.ExportSettings.Redaction);
         Findings = doc;
 
         var written = new List<string>();
@@ -198,4 +140,75 @@ internal sealed class ScanRunner
 
         return request.FailOnAttack && doc.Summary.AccountsAttack > 0 ? ExitCodes.AttackFound : ExitCodes.Ok;
     }
+
+    /// <summary>The scan in this process: reader → analysis threads → engine (<see cref="ScanPipeline"/>).</summary>
+    private (FindingsDocument? Document, int ExitCode) ScanEmbedded(ScanRequest request, List<InputSource> sources, Action<IngestError> report, Func<List<string>> errors, CancellationToken cancel)
+    {
+        EngineOptions options;
+        try
+        {
+            options = new EngineOptions
+            {
+                Evidence = request.Evidence,
+                Reference = ReferenceLoader.Load(request.ReferenceFiles, w => _stderr.WriteLine("warning: " + w)),
+                DisposableDomains = request.DisposableDomainsFile is null
+                    ? null
+                    : new HashSet<string>(DisposableDomains.BuiltIn.Concat(DisposableDomains.Read(new StreamReader(request.DisposableDomainsFile)))),
+            };
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            _stderr.WriteLine($"error: {e.Message}");
+            return (null, ExitCodes.Usage);
+        }
+        var engine = new DetectionEngine(options);
+        long baseline = request.Stats ? GC.GetTotalMemory(true) : 0;
+
+        if (request.AccountsFile is not null)
+        {
+            try
+            {
+                foreach (var m in AccountsFileReader.Read(InputSource.File(request.AccountsFile), report)) engine.RegisterAccount(m);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                _stderr.WriteLine($"error: {request.AccountsFile}: {e.Message}");
+                return (null, ExitCodes.Usage);
+            }
+        }
+
+        var reader = new ExchangeLogReader(sources);
+        var clock = Stopwatch.StartNew();
+        var progress = new ScanProgress(_console, _stderr, _interactive && !request.Quiet, request.Quiet, reader, engine);
+        try
+        {
+            var pipeline = new ScanPipeline(reader, engine);
+            progress.Run(() => pipeline.Run(report, progress.Tick, cancel));
+            _pipelineBusy = (Stopwatch.GetElapsedTime(0, pipeline.AnalysisTicks).TotalSeconds, Stopwatch.GetElapsedTime(0, pipeline.EngineTicks).TotalSeconds);
+        }
+        catch (InvalidOperationException e)
+        {
+            _stderr.WriteLine($"error: {e.Message}");
+            return (null, ExitCodes.Usage);
+        }
+        if (request.Stats) WriteStats(reader, engine, clock.Elapsed, baseline);
+        engine.Finish();
+        clock.Stop();
+
+        if (reader.LinesRead > 0 && reader.Exchanges == 0)
+            _stderr.WriteLine("warning: no line of the input was a valid exchange; see docs/exchange-log.md for the format");
+
+        var input = InputSummaryOf(sources, reader, errors());
+        return (FindingsBuilder.Build(engine, input, new FindingsOptions { IncludeBenign = request.AllAccounts }), ExitCodes.Ok);
+    }
+
+    /// <summary>The input summary of a scan.</summary>
+    internal static InputSummary InputSummaryOf(List<InputSource> sources, ExchangeLogReader reader, List<string> errors) => new()
+    {
+        Sources = sources.Select(s => s.Name).ToList(),
+        LinesRead = reader.LinesRead,
+        Exchanges = reader.Exchanges,
+        LinesSkipped = reader.LinesSkipped,
+        Errors = errors,
+    };
 }

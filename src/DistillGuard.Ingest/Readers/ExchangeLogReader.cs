@@ -39,12 +39,30 @@ public sealed class ExchangeLogReader
 
     private Stream? _current;
 
+    /// <summary>Receives a parsed exchange together with the raw line it was parsed from.</summary>
+    /// <param name="x">The parsed exchange.</param>
+    /// <param name="line">The line's UTF-8 bytes, without the terminator (valid only during the call).</param>
+    /// <param name="source">The source's name.</param>
+    /// <param name="lineNumber">1-based line number in the source.</param>
+    public delegate void RawLineHandler(Exchange x, ReadOnlySpan<byte> line, string source, long lineNumber);
+
     /// <summary>Reads every source.</summary>
     /// <param name="rent">Supplies an exchange object to parse into; called again only after the previous one was delivered (a line that fails to parse reuses it).</param>
     /// <param name="deliver">Receives each parsed exchange with its source name and line number.</param>
     /// <param name="error">Receives each malformed line.</param>
     /// <param name="cancel">Stops reading between lines.</param>
     public void Run(Func<Exchange> rent, Action<Exchange, string, long> deliver, Action<IngestError> error, CancellationToken cancel = default)
+        => Run(rent, (x, _, source, line) => deliver(x, source, line), error, cancel);
+
+    /// <summary>
+    /// Reads every source, handing each valid line's raw bytes along with its parse (hosts that forward the original
+    /// line, such as the cluster scan client, validate it here first so errors are reported where the file is).
+    /// </summary>
+    /// <param name="rent">Supplies an exchange object to parse into (as in the other overload).</param>
+    /// <param name="deliver">Receives each parsed exchange and its raw line.</param>
+    /// <param name="error">Receives each malformed line.</param>
+    /// <param name="cancel">Stops reading between lines.</param>
+    public void Run(Func<Exchange> rent, RawLineHandler deliver, Action<IngestError> error, CancellationToken cancel = default)
     {
         Exchange? x = null;
         foreach (var source in _sources)
@@ -79,7 +97,7 @@ public sealed class ExchangeLogReader
                         continue;
                     }
                     Exchanges++;
-                    deliver(x, source.Name, line);
+                    deliver(x, bytes, source.Name, line);
                     x = null;
                 }
             }

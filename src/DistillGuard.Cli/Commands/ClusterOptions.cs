@@ -1,0 +1,43 @@
+using System.CommandLine;
+using DistillGuard.Cluster.Hosting;
+
+namespace DistillGuard.Cli.Commands;
+
+/// <summary>The options that say how to reach the cluster, shared by <c>silo</c> and <c>scan --cluster</c>.</summary>
+internal sealed class ClusterOptions
+{
+    private readonly Option<string?> _redis = new("--redis")
+    {
+        Description = $"Redis for cluster membership and detector logs (StackExchange.Redis syntax); default ${ClusterSettings.RedisVariable}, else 127.0.0.1:6379",
+    };
+
+    private readonly Option<string?> _clusterId = new("--cluster-id")
+    {
+        Description = $"Cluster id shared by silos and clients; default ${ClusterSettings.ClusterIdVariable}, else distillguard",
+    };
+
+    private readonly Option<bool> _fast = new("--fast-failure-detection")
+    {
+        Description = "Declare a silo dead after ~2 s of missed probes instead of Orleans' default (tests and single-machine demos only)",
+    };
+
+    /// <summary>Adds the options to a command.</summary>
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_redis);
+        command.Options.Add(_clusterId);
+        command.Options.Add(_fast);
+    }
+
+    /// <summary>The settings given on the command line, over the environment, over the defaults.</summary>
+    public ClusterSettings Read(ParseResult result)
+    {
+        var s = ClusterSettings.FromEnvironment();
+        return s with
+        {
+            Redis = result.GetValue(_redis) ?? s.Redis,
+            ClusterId = result.GetValue(_clusterId) ?? s.ClusterId,
+            FastFailureDetection = result.GetValue(_fast),
+        };
+    }
+}

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Net;
+using DistillGuard.Cli.Scanning;
+using DistillGuard.Cluster.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace DistillGuard.Cli.Commands;
+
+/// <summary><c>distillguard silo [--redis CONN] [--cluster-id ID] [--address IP] [--silo-port N] [--gateway-port N]</c>.</summary>
+internal static class SiloCommand
+{
+    public static Command Create()
+    {
+        var address = new Option<string>("--address") { Description = "Address other silos and clients reach this silo at", DefaultValueFactory = _ => "127.0.0.1" };
+        var siloPort = new Option<int>("--silo-port") { Description = "Silo-to-silo port", DefaultValueFactory = _ => 11111 };
+        var gatewayPort = new Option<int>("--gateway-port") { Description = "Client gateway port", DefaultValueFactory = _ => 30000 };
+        var verbose = new Option<bool>("--verbose") { Description = "Log Orleans' own information messages too" };
+        var cluster = new ClusterOptions();
+        var command = new Command("silo", "Run an Orleans silo that hosts detectors for 'scan --cluster' (membership and detector logs in Redis; see docs/cluster.md)")
+        {
+            address, siloPort, gatewayPort, verbose,
+        };
+        cluster.AddTo(command);
+        command.SetAction(async (result, cancel) =>
+        {
+            var settings = cluster.Read(result);
+            if (!IPAddress.TryParse(result.GetValue(address), out var ip))
+            {
+                Console.Error.WriteLine($"error: --address: expected an IP address, got '{result.GetValue(address)}'");
+                return ExitCodes.Usage;
+            }
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.ClearProviders();
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+            });
+            builder.Logging.SetMinimumLevel(result.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning);
+            builder.Logging.AddFilter("DistillGuard", LogLevel.Information);
+            if (!result.GetValue(verbose))
+            {
+                // Start-up notes that do not apply (server GC on a 2-core box; a watchdog tick delayed by the start itself).
+                builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
+                builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
+            }
+            builder.UseOrleans(silo => silo.UseDistillGuardCluster(settings, ip, result.GetValue(siloPort), result.GetValue(gatewayPort)));
+            try
+            {
+                using var host = builder.Build();
+                await host.StartAsync(cancel);
+                Console.Error.WriteLine($"distillguard silo {ip}:{result.GetValue(siloPort)} (gateway {result.GetValue(gatewayPort)}) joined cluster '{settings.ClusterId}' through Redis {settings.Redis} (Ctrl+C to stop)");
+                await host.WaitForShutdownAsync(cancel);
+                return ExitCodes.Ok;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Console.Error.WriteLine($"error: the silo could not start: {e.Message}");
+                return ExitCodes.Usage;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using DistillGuard.Cluster.Detector;
+using DistillGuard.Cluster.Hosting;
+using DistillGuard.Cluster.Scanning;
+using DistillGuard.Core.Engine;
+using DistillGuard.Core.Findings;
+using DistillGuard.Core.Profiles;
+using DistillGuard.Ingest.Accounts;
+using DistillGuard.Ingest.Inputs;
+using DistillGuard.Ingest.Readers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace DistillGuard.Cli.Scanning;
+
+/// <summary><c>scan --cluster</c>: the same scan, with the engine on an Orleans cluster (<see cref="ClusterScanClient"/>).</summary>
+internal static class ClusterScan
+{
+    /// <summary>Connects to the cluster, pushes the log through a fresh detector and returns its findings.</summary>
+    public static (FindingsDocument? Document, int ExitCode) Run(ScanRequest request, List<InputSource> sources, Action<IngestError> report,
+        Func<List<string>> errors, TextWriter stderr, CancellationToken cancel)
+    {
+        var settings = request.Cluster!;
+        if (request.ReferenceFiles.Count > 0)
+        {
+            stderr.WriteLine("error: --reference is not supported with --cluster yet: the silos load the built-in reference index only");
+            return (null, ExitCodes.Usage);
+        }
+        DetectorSettings detector;
+        var accounts = new List<AccountMetadata>();
+        try
+        {
+            detector = new DetectorSettings
+            {
+                Evidence = request.Evidence,
+                DisposableDomains = request.DisposableDomainsFile is null ? [] : DisposableDomains.Read(new StreamReader(request.DisposableDomainsFile)).ToList(),
+            };
+            if (request.AccountsFile is not null) accounts.AddRange(AccountsFileReader.Read(InputSource.File(request.AccountsFile), report));
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return (null, ExitCodes.Usage);
+        }
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.UseOrleansClient(client => client.UseDistillGuardCluster(settings));
+        using var host = builder.Build();
+        try
+        {
+            host.StartAsync(cancel).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            stderr.WriteLine($"error: cannot join cluster '{settings.ClusterId}' through Redis {settings.Redis}: {e.Message} (is a silo running? see docs/cluster.md)");
+            return (null, ExitCodes.Usage);
+        }
+
+        string job = request.Job ?? $"scan-{DateTime.UtcNow:yyyyMMddTHHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
+        var clock = Stopwatch.StartNew();
+        double lastProgress = 0;
+        var client = new ClusterScanClient(host.Services.GetRequiredService<IClusterClient>(), line => stderr.WriteLine("cluster: " + line))
+        {
+            CallTimeout = settings.FastFailureDetection ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(15),
+            Progress = n =>
+            {
+                if (request.Quiet || clock.Elapsed.TotalSeconds - lastProgress < 5) return;
+                lastProgress = clock.Elapsed.TotalSeconds;
+                stderr.WriteLine($"cluster: {n:N0} exchanges acknowledged ({n / clock.Elapsed.TotalSeconds:N0}/s)");
+            },
+        };
+        var reader = new ExchangeLogReader(sources);
+        try
+        {
+            var result = client.ScanAsync(job, detector, accounts, reader, report, () => ScanRunner.InputSummaryOf(sources, reader, errors()),
+                request.AllAccounts, cancel).GetAwaiter().GetResult();
+            double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+            if (!request.Quiet || request.Stats)
+                stderr.WriteLine($"cluster: job {job}: {reader.Exchanges:N0} exchanges in {seconds:F1} s ({reader.Exchanges / seconds:N0}/s), " +
+                                 $"detector ended on silo {result.Status.Silo} (replayed {result.Status.Replayed} entries at its last activation), {result.Retries} retried calls");
+            if (reader.LinesRead > 0 && reader.Exchanges == 0)
+                stderr.WriteLine("warning: no line of the input was a valid exchange; see docs/exchange-log.md for the format");
+            return (result.Findings, ExitCodes.Ok);
+        }
+        catch (InvalidOperationException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return (null, ExitCodes.Usage);
+        }
+        finally
+        {
+            try
+            {
+                host.StopAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is OperationCanceledException or OrleansException)
+            {
+            }
+        }
+    }
+}

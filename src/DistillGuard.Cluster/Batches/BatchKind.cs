@@ -1,0 +1,14 @@
+namespace DistillGuard.Cluster.Batches;
+
+/// <summary>What a detector log entry holds.</summary>
+public enum BatchKind : byte
+{
+    /// <summary>The detector's settings (always entry 0 of its log): UTF-8 JSON of <see cref="Detector.DetectorSettings"/>.</summary>
+    Settings = 1,
+
+    /// <summary>Registry facts: UTF-8 JSON array of <see cref="Core.Profiles.AccountMetadata"/>.</summary>
+    Accounts = 2,
+
+    /// <summary>Exchange log lines (the raw JSONL, already validated by the client) with their source and line number.</summary>
+    Exchanges = 3,
+}

@@ -1,0 +1,23 @@
+namespace DistillGuard.Cluster.Batches;
+
+/// <summary>
+/// One entry of a detector's log, as sent to the detector grain and as stored in the durable log: a kind, its 0-based
+/// position in the log (<see cref="Sequence"/>) and an opaque payload (see <see cref="ExchangeBatchCodec"/>).
+/// </summary>
+/// <remarks>The sequence makes a retried submission idempotent: an entry the detector already holds is acknowledged
+/// without being applied twice.</remarks>
+[GenerateSerializer, Immutable]
+public sealed class ExchangeBatch
+{
+    /// <summary>What the payload holds.</summary>
+    [Id(0)] public BatchKind Kind { get; init; }
+
+    /// <summary>0-based position of this entry in the detector's log; entry 0 is the settings.</summary>
+    [Id(1)] public long Sequence { get; init; }
+
+    /// <summary>Number of items (exchange lines or accounts) in the payload.</summary>
+    [Id(2)] public int Count { get; init; }
+
+    /// <summary>The encoded items.</summary>
+    [Id(3)] public byte[] Payload { get; init; } = [];
+}

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using DistillGuard.Cluster.Batches;
+using DistillGuard.Core.Engine;
+using DistillGuard.Core.Exchanges;
+using DistillGuard.Core.Findings;
+using DistillGuard.Core.Profiles;
+using DistillGuard.Ingest.Formats;
+
+namespace DistillGuard.Cluster.Detector;
+
+/// <summary>
+/// A <see cref="DetectionEngine"/> rebuilt from a detector log: entries are applied strictly in log order, so any
+/// replica of the same log — the first activation, or the one that replays it after a silo was lost — holds the
+/// same state and produces the same findings as a single-process scan of the same lines. Host-independent (no
+/// Orleans types), so it is tested on its own.
+/// </summary>
+/// <remarks>Not thread-safe; the grain serialises calls.</remarks>
+public sealed class DetectorReplica
+{
+    private readonly ExchangeParser _parser = new();
+    private readonly Exchange _exchange = new();
+    private FindingsDocument? _finished;
+
+    /// <summary>The engine, once the settings entry was applied; null before.</summary>
+    public DetectionEngine? Engine { get; private set; }
+
+    /// <summary>Log entries applied; the sequence number the next entry must carry.</summary>
+    public long Applied { get; private set; }
+
+    /// <summary>Exchanges processed.</summary>
+    public long Exchanges => Engine?.ExchangeCount ?? 0;
+
+    /// <summary>Lines of exchange entries that did not parse here (the client validates them, so this stays 0 unless versions differ).</summary>
+    public long Rejected { get; private set; }
+
+    /// <summary>Whether <see cref="Finish"/> ran (no further entries are accepted).</summary>
+    public bool Finished => _finished is not null;
+
+    /// <summary>Applies the next entry of the log.</summary>
+    /// <param name="entry">The entry; its <see cref="ExchangeBatch.Sequence"/> must equal <see cref="Applied"/>.</param>
+    /// <exception cref="InvalidOperationException">Out of order, exchanges before settings, or after <see cref="Finish"/>.</exception>
+    /// <exception cref="InvalidDataException">The payload does not decode.</exception>
+    public void Apply(ExchangeBatch entry)
+    {
+        if (entry.Sequence != Applied) throw new InvalidOperationException($"detector log entry {entry.Sequence} applied when entry {Applied} was expected");
+        if (Finished) throw new InvalidOperationException("the detector has finished; it accepts no more entries");
+        switch (entry.Kind)
+        {
+            case BatchKind.Settings:
+                if (Engine is not null) throw new InvalidOperationException("the detector's settings were already applied");
+                Engine = new DetectionEngine(DetectorSettings.FromJson(entry.Payload).ToEngineOptions());
+                break;
+            case BatchKind.Accounts:
+                var engine = EngineOrThrow();
+                AccountMetadata[] accounts;
+                try
+                {
+                    accounts = JsonSerializer.Deserialize<AccountMetadata[]>(entry.Payload) ?? [];
+                }
+                catch (JsonException e)
+                {
+                    throw new InvalidDataException("detector log entry: accounts payload: " + e.Message, e);
+                }
+                foreach (var m in accounts) engine.RegisterAccount(m);
+                break;
+            case BatchKind.Exchanges:
+                var e2 = EngineOrThrow();
+                ExchangeBatchCodec.ForEachLine(entry.Payload, (line, source, number) =>
+                {
+                    if (_parser.Parse(line, _exchange) is not null || _exchange.AccountId.IsEmpty)
+                    {
+                        Rejected++;
+                        return;
+                    }
+                    e2.Process(_exchange, source, number);
+                });
+                break;
+            default:
+                throw new InvalidDataException($"detector log entry: unknown kind {entry.Kind}");
+        }
+        Applied++;
+    }
+
+    /// <summary>
+    /// Ends the stream (<see cref="DetectionEngine.Finish"/>) and builds the findings; later calls return the same
+    /// document.
+    /// </summary>
+    /// <param name="input">What the client read (sources, lines, errors); accounts and times are filled in here.</param>
+    /// <param name="options">Findings options.</param>
+    /// <exception cref="InvalidOperationException">No settings were applied.</exception>
+    public FindingsDocument Finish(InputSummary input, FindingsOptions options)
+    {
+        if (_finished is not null) return _finished;
+        var engine = EngineOrThrow();
+        engine.Finish();
+        _finished = FindingsBuilder.Build(engine, input, options);
+        return _finished;
+    }
+
+    private DetectionEngine EngineOrThrow() => Engine ?? throw new InvalidOperationException("the detector's log does not start with its settings");
+}

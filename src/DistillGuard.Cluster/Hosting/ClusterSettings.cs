@@ -1,0 +1,43 @@
+namespace DistillGuard.Cluster.Hosting;
+
+/// <summary>
+/// How silos and clients find the cluster and its storage. Every value can come from the command line or the
+/// environment (<see cref="FromEnvironment"/>); the defaults suit one machine.
+/// </summary>
+public sealed record ClusterSettings
+{
+    /// <summary>Environment variable for <see cref="Redis"/>.</summary>
+    public const string RedisVariable = "DISTILLGUARD_REDIS";
+
+    /// <summary>Environment variable for <see cref="ClusterId"/>.</summary>
+    public const string ClusterIdVariable = "DISTILLGUARD_CLUSTER_ID";
+
+    /// <summary>
+    /// StackExchange.Redis configuration string for membership (Orleans Redis clustering) and the detector logs,
+    /// e.g. <c>127.0.0.1:6379</c> or <c>redis-1:6379,redis-2:6379,password=…,ssl=true</c>.
+    /// </summary>
+    public string Redis { get; init; } = "127.0.0.1:6379";
+
+    /// <summary>Orleans cluster id: silos and clients with the same id form one cluster.</summary>
+    public string ClusterId { get; init; } = "distillguard";
+
+    /// <summary>Orleans service id; also the prefix of the detector logs' Redis keys.</summary>
+    public string ServiceId { get; init; } = "distillguard";
+
+    /// <summary>
+    /// Detect a dead silo in about two seconds instead of Orleans' default (tens of seconds): for tests and demos on
+    /// one machine, where a missed probe means the process is gone, not a slow network.
+    /// </summary>
+    public bool FastFailureDetection { get; init; }
+
+    /// <summary>Settings from the environment, falling back to the defaults.</summary>
+    public static ClusterSettings FromEnvironment()
+    {
+        var d = new ClusterSettings();
+        return d with
+        {
+            Redis = Environment.GetEnvironmentVariable(RedisVariable) is { Length: > 0 } r ? r : d.Redis,
+            ClusterId = Environment.GetEnvironmentVariable(ClusterIdVariable) is { Length: > 0 } c ? c : d.ClusterId,
+        };
+    }
+}

@@ -1,0 +1,41 @@
+using System.Net;
+using DistillGuard.Cluster.Log;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace DistillGuard.Cluster.Hosting;
+
+/// <summary>Configures an Orleans silo to host detector grains with Redis membership and Redis detector logs.</summary>
+public static class SiloSetup
+{
+    /// <summary>Applies <paramref name="settings"/> to a silo that listens on 127.0.0.1 or <paramref name="address"/>.</summary>
+    /// <param name="silo">The silo builder.</param>
+    /// <param name="settings">Cluster settings.</param>
+    /// <param name="address">The address other silos and clients reach this one at.</param>
+    /// <param name="siloPort">Silo-to-silo port.</param>
+    /// <param name="gatewayPort">Client gateway port.</param>
+    public static ISiloBuilder UseDistillGuardCluster(this ISiloBuilder silo, ClusterSettings settings, IPAddress address, int siloPort, int gatewayPort)
+    {
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
+        });
+        silo.ConfigureEndpoints(address, siloPort, gatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
+        silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(settings.Redis));
+        if (settings.FastFailureDetection)
+        {
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                o.NumMissedProbesLimit = 2;
+                o.NumVotesForDeathDeclaration = 1;
+            });
+        }
+        silo.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(settings.Redis));
+        silo.Services.AddSingleton<IDetectorLog>(sp => new RedisDetectorLog(sp.GetRequiredService<IConnectionMultiplexer>(), settings.ServiceId));
+        return silo;
+    }
+}

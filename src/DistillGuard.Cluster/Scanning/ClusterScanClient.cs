@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Threading.Channels;
+using DistillGuard.Cluster.Batches;
+using DistillGuard.Cluster.Detector;
+using DistillGuard.Core.Exchanges;
+using DistillGuard.Core.Findings;
+using DistillGuard.Core.Profiles;
+using DistillGuard.Ingest.Readers;
+
+namespace DistillGuard.Cluster.Scanning;
+
+/// <summary>What a cluster scan returns besides the findings.</summary>
+/// <param name="Findings">The findings, as the detector built them (not yet redacted).</param>
+/// <param name="Status">The detector's status just before it finished: the silo it ended on and what it replayed.</param>
+/// <param name="Retries">Submissions retried after a transient failure (a lost silo, a timeout).</param>
+/// <param name="Entries">Log entries sent (settings, accounts, exchange batches).</param>
+public sealed record ClusterScanResult(FindingsDocument Findings, DetectorStatus Status, int Retries, long Entries);
+
+/// <summary>
+/// Pushes an exchange log through a detector on the cluster: a reader thread validates and batches the lines (malformed
+/// lines are reported here, with file and line, and never sent), the calling task submits the batches in order and
+/// retries any submission that failed transiently until the cluster has recovered, then collects the findings.
+/// </summary>
+public sealed class ClusterScanClient
+{
+    private readonly IGrainFactory _grains;
+    private readonly Action<string> _log;
+
+    /// <param name="grains">An Orleans client (or a grain factory inside a silo).</param>
+    /// <param name="log">Receives one line per notable event (where the detector is, retries).</param>
+    public ClusterScanClient(IGrainFactory grains, Action<string>? log = null)
+    {
+        _grains = grains;
+        _log = log ?? (_ => { });
+    }
+
+    /// <summary>Exchange lines per batch.</summary>
+    public int BatchLines { get; init; } = 512;
+
+    /// <summary>Bytes of line content after which a batch is sent even if it holds fewer lines.</summary>
+    public int BatchBytes { get; init; } = 4 << 20;
+
+    /// <summary>How long one submission is retried before the scan fails.</summary>
+    public TimeSpan RetryFor { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How long the client waits for one call before it retries it. A call to a silo that died is otherwise only failed
+    /// by Orleans' response timeout (30 s); retrying sooner is safe because submissions are idempotent.
+    /// </summary>
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Called after every acknowledged batch with the number of exchanges acknowledged so far.</summary>
+    public Action<long>? Progress { get; init; }
+
+    /// <summary>Runs the scan.</summary>
+    /// <param name="detector">The detector's key; it must not exist yet (a fresh job).</param>
+    /// <param name="settings">Engine settings.</param>
+    /// <param name="accounts">Registry facts (the accounts file), possibly empty.</param>
+    /// <param name="reader">The exchange log.</param>
+    /// <param name="error">Receives each malformed line (called from the reader thread).</param>
+    /// <param name="input">Builds the input summary once reading ended.</param>
+    /// <param name="includeBenign">List benign accounts too.</param>
+    /// <param name="cancel">Stops the scan.</param>
+    /// <exception cref="InvalidOperationException">The detector already exists, the cluster did not recover within <see cref="RetryFor"/>, or the reader failed.</exception>
+    public async Task<ClusterScanResult> ScanAsync(string detector, DetectorSettings settings, IReadOnlyList<AccountMetadata> accounts,
+        ExchangeLogReader reader, Action<IngestError> error, Func<InputSummary> input, bool includeBenign, CancellationToken cancel = default)
+    {
+        var grain = _grains.GetGrain<IDetectorGrain>(detector);
+        int retries = 0;
+        var status = await Retry(grain.Status, "status", r => retries += r, cancel);
+        if (status.Applied > 0)
+            throw new InvalidOperationException($"detector {detector} already holds {status.Applied} log entries; use a new job name");
+        _log($"detector {detector} is on silo {status.Silo}");
+
+        long sequence = 0;
+        await Submit(grain, new ExchangeBatch { Kind = BatchKind.Settings, Sequence = sequence++, Count = 1, Payload = settings.ToJson() }, r => retries += r, cancel);
+        const int accountsPerEntry = 5000;
+        for (int i = 0; i < accounts.Count; i += accountsPerEntry)
+        {
+            var chunk = accounts.Skip(i).Take(accountsPerEntry).ToArray();
+            await Submit(grain, new ExchangeBatch { Kind = BatchKind.Accounts, Sequence = sequence++, Count = chunk.Length, Payload = JsonSerializer.SerializeToUtf8Bytes(chunk) }, r => retries += r, cancel);
+        }
+
+        var batches = Channel.CreateBounded<ExchangeBatch>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        long first = sequence;
+        var readerTask = Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                var builder = new ExchangeBatchBuilder();
+                var x = new Exchange();
+                long next = first;
+                void Send() => batches.Writer.WriteAsync(builder.Build(next++), stop.Token).AsTask().GetAwaiter().GetResult();
+                reader.Run(() => x, (_, line, source, number) =>
+                {
+                    builder.Add(line, source, number);
+                    if (builder.Count >= BatchLines || builder.Bytes >= BatchBytes) Send();
+                }, error, stop.Token);
+                if (builder.Count > 0 && !stop.IsCancellationRequested) Send();
+                batches.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                batches.Writer.Complete(e);
+            }
+        }, stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        long exchanges = 0;
+        try
+        {
+            await foreach (var batch in batches.Reader.ReadAllAsync(stop.Token))
+            {
+                await Submit(grain, batch, r => retries += r, stop.Token);
+                sequence = batch.Sequence + 1;
+                exchanges += batch.Count;
+                Progress?.Invoke(exchanges);
+            }
+        }
+        catch (ChannelClosedException e) when (e.InnerException is not null)
+        {
+            throw new InvalidOperationException("reading the exchange log failed: " + e.InnerException.Message, e.InnerException);
+        }
+        finally
+        {
+            stop.Cancel();
+            await readerTask;
+        }
+
+        status = await Retry(grain.Status, "status", r => retries += r, cancel);
+        var request = new FinishRequest { Input = JsonSerializer.SerializeToUtf8Bytes(input()), IncludeBenign = includeBenign };
+        var bytes = await Retry(() => grain.Finish(request), "finish", r => retries += r, cancel);
+        using var stream = new MemoryStream(bytes);
+        var findings = FindingsJson.Read(stream);
+        try
+        {
+            await grain.Delete();
+        }
+        catch (Exception e) when (IsTransient(e))
+        {
+            _log($"detector {detector}: its log could not be deleted ({e.Message}); delete the Redis key by hand");
+        }
+        return new ClusterScanResult(findings, status, retries, sequence);
+    }
+
+    private async Task Submit(IDetectorGrain grain, ExchangeBatch batch, Action<int> retried, CancellationToken cancel)
+    {
+        long applied = await Retry(() => grain.Submit(batch), $"entry {batch.Sequence}", retried, cancel);
+        if (applied < batch.Sequence + 1)
+            throw new InvalidOperationException($"the detector acknowledged entry {batch.Sequence} but holds only {applied} entries");
+    }
+
+    private async Task<T> Retry<T>(Func<Task<T>> call, string what, Action<int> retried, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        var delay = TimeSpan.FromMilliseconds(250);
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var result = await call().WaitAsync(CallTimeout, cancel);
+                if (attempt > 0) _log($"{what}: succeeded after {attempt} retries, {clock.Elapsed.TotalSeconds:F1} s");
+                return result;
+            }
+            catch (Exception e) when (IsTransient(e) && clock.Elapsed < RetryFor && !cancel.IsCancellationRequested)
+            {
+                retried(1);
+                if (attempt == 0) _log($"{what}: {e.GetType().Name}: {FirstLine(e.Message)}; retrying for up to {RetryFor.TotalSeconds:F0} s");
+                await Task.Delay(delay, cancel);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
+            }
+            catch (Exception e) when (IsTransient(e))
+            {
+                throw new InvalidOperationException($"{what}: the cluster did not recover within {RetryFor.TotalSeconds:F0} s: {FirstLine(e.Message)}", e);
+            }
+        }
+    }
+
+    /// <summary>Failures a retry can outlive: a silo lost or being replaced, a connection dropped, a timeout, a log conflict.</summary>
+    internal static bool IsTransient(Exception e) =>
+        e is OrleansException or TimeoutException or DetectorConflictException or IOException or SocketException or TaskCanceledException { InnerException: TimeoutException };
+
+    private static string FirstLine(string s) => s.Split('\n', 2)[0].Trim();
+}

@@ -1,0 +1,49 @@
+using System.Text;
+using DistillGuard.Cli.Scanning;
+using DistillGuard.Core.Findings;
+using DistillGuard.Core.Profiles;
+using DistillGuard.Ingest.Accounts;
+using DistillGuard.Ingest.Inputs;
+using DistillGuard.Ingest.Readers;
+using Spectre.Console;
+
+namespace DistillGuard.Cluster.Tests;
+
+/// <summary>The bundled sample (samples/: 7,963 exchanges, 358 accounts, 13 campaigns) and its single-process findings.</summary>
+internal static class SampleTraffic
+{
+    private static readonly Lazy<string> Root = new(() =>
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "samples", "traffic.jsonl.gz"))) return Path.Combine(dir.FullName, "samples");
+        throw new FileNotFoundException("samples/traffic.jsonl.gz not found above " + AppContext.BaseDirectory);
+    });
+
+    public static string Traffic => Path.Combine(Root.Value, "traffic.jsonl.gz");
+    public static string Accounts => Path.Combine(Root.Value, "accounts.jsonl");
+
+    public static List<InputSource> Sources => InputResolver.Resolve([Traffic]);
+
+    public static List<AccountMetadata> AccountList() =>
+        AccountsFileReader.Read(InputSource.File(Accounts), e => throw new InvalidDataException(e.ToString())).ToList();
+
+    /// <summary>Findings of the real single-process scan (the CLI's scan runner, in this process), before redaction.</summary>
+    public static readonly Lazy<FindingsDocument> Embedded = new(() =>
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) });
+        var runner = new ScanRunner(console, TextWriter.Null, TextWriter.Null, interactive: false);
+        int exit = runner.Run(new ScanRequest { Inputs = [Traffic], AccountsFile = Accounts, Quiet = true, Format = "json" });
+        if (exit != 0) throw new InvalidOperationException($"embedded scan exited {exit}");
+        return runner.Findings!;
+    });
+
+    /// <summary>The findings as JSON text, with the production time blanked (the only field that differs between two runs).</summary>
+    public static string Canonical(FindingsDocument doc)
+    {
+        using var buffer = new MemoryStream();
+        FindingsJson.Write(buffer, doc with { GeneratedAt = default });
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    public static InputSummary InputOf(ExchangeLogReader reader, List<string> errors) => ScanRunner.InputSummaryOf(Sources, reader, errors);
+}
