@@ -1,4 +1,6 @@
 using System.Net;
+using DistillGuard.Cluster.Detector;
+using DistillGuard.Cluster.Hosting;
 using DistillGuard.Core.Engine;
 using DistillGuard.Gateway.Admin;
 using DistillGuard.Gateway.Configuration;
@@ -66,8 +68,15 @@ public static class GatewayApp
     }
 
     /// <summary>Builds the application (not started).</summary>
+    /// <param name="options">Gateway options.</param>
+    /// <param name="logging">Logging setup (default: one line per message on the console).</param>
+    /// <param name="engineOptions">Engine options of the embedded detector.</param>
+    /// <param name="cluster">
+    /// With <see cref="GatewayClusterOptions.Enabled"/>: an Orleans client to use (tests host the cluster in-process);
+    /// null to connect through <see cref="GatewayClusterOptions.Redis"/>.
+    /// </param>
     /// <exception cref="GatewayConfigurationException">The options are invalid.</exception>
-    public static WebApplication Build(GatewayOptions options, Action<ILoggingBuilder>? logging = null, EngineOptions? engineOptions = null)
+    public static WebApplication Build(GatewayOptions options, Action<ILoggingBuilder>? logging = null, EngineOptions? engineOptions = null, IGrainFactory? cluster = null)
     {
         var problems = GatewayOptionsValidator.Validate(options);
         if (problems.Count > 0) throw new GatewayConfigurationException(problems);
@@ -96,6 +105,9 @@ public static class GatewayApp
             if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"))) m.AddOtlpExporter();
         });
 
+        if (options.Cluster.Enabled && cluster is null)
+            builder.UseOrleansClient(c => c.UseDistillGuardCluster(ClusterSettingsOf(options.Cluster)));
+
         var app = builder.Build();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DistillGuard.Gateway");
 
@@ -103,9 +115,21 @@ public static class GatewayApp
         var journal = new ExchangeJournal(options.DataDirectory, options.Storage.RotateBytes, options.Storage.SyncToDisk, w => log.LogWarning("{Warning}", w));
         var audit = new AuditLog(store, options.DataDirectory);
         var board = new VerdictBoard();
-        var replay = options.Storage.ReplayOnStart && options.Storage.Mode != StorageMode.MetadataOnly ? journal.Files() : [];
-        var engine = new EngineHost(new DetectionEngine(engineOptions ?? new EngineOptions { Evidence = EvidenceMode.Redacted }), board, store, metrics, log,
-            options.EngineQueue, TimeSpan.FromSeconds(options.SnapshotSeconds), replay);
+        IDetectorHost engine;
+        if (options.Cluster.Enabled)
+        {
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            app.Lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+            engine = new ClusterDetectorHost(cluster ?? app.Services.GetRequiredService<IClusterClient>(), options.Cluster.Detector,
+                new DetectorSettings { Evidence = engineOptions?.Evidence ?? EvidenceMode.Redacted }, board, store, metrics, log, options.EngineQueue,
+                TimeSpan.FromSeconds(options.SnapshotSeconds), TimeSpan.FromSeconds(options.Cluster.FastFailureDetection ? 4 : 15), started.Task);
+        }
+        else
+        {
+            var replay = options.Storage.ReplayOnStart && options.Storage.Mode != StorageMode.MetadataOnly ? journal.Files() : [];
+            engine = new EngineHost(new DetectionEngine(engineOptions ?? new EngineOptions { Evidence = EvidenceMode.Redacted }), board, store, metrics, log,
+                options.EngineQueue, TimeSpan.FromSeconds(options.SnapshotSeconds), replay);
+        }
         queue.Length = () => engine.QueueLength;
         var policy = new PolicyEngine(options.Policy, store, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         var resolver = new AccountResolver(options.Identity);
@@ -127,13 +151,14 @@ public static class GatewayApp
         app.MapPost("/v1/chat/completions", handler.HandleAsync);
         app.MapPost("/v1/messages", handler.HandleAsync);
         app.MapGet("/alive", () => Results.Text("ok"));
-        app.MapGet("/health", () =>
+        app.MapGet("/health", async (CancellationToken cancel) =>
         {
             bool failed = engine.Failure is not null;
             var body = new
             {
                 status = failed ? "unhealthy" : engine.Ready ? "healthy" : "starting",
                 detector = new { ready = engine.Ready, queue = engine.QueueLength, replayed = engine.Replayed, failure = engine.Failure?.Message },
+                hosting = await engine.HealthAsync(cancel),
                 accounts_on_board = board.Count,
                 journal = new { appended = journal.Appended },
             };
@@ -153,10 +178,19 @@ public static class GatewayApp
             client.Dispose();
             metrics.Dispose();
         });
-        log.LogInformation("DistillGuard gateway on {Listen} → {Upstream}; data in {Data}; policy {Mode}",
-            options.Listen, options.Upstream, Path.GetFullPath(options.DataDirectory), options.Policy.DryRun ? "dry-run" : "enforcing");
+        log.LogInformation("DistillGuard gateway on {Listen} → {Upstream}; data in {Data}; policy {Mode}; detector {Detector}",
+            options.Listen, options.Upstream, Path.GetFullPath(options.DataDirectory), options.Policy.DryRun ? "dry-run" : "enforcing",
+            options.Cluster.Enabled ? $"'{options.Cluster.Detector}' on cluster '{options.Cluster.ClusterId}'" : "in process");
         return app;
     }
+
+    /// <summary>The cluster connection settings of the gateway's cluster options.</summary>
+    public static ClusterSettings ClusterSettingsOf(GatewayClusterOptions o) => new()
+    {
+        Redis = o.Redis,
+        ClusterId = o.ClusterId,
+        FastFailureDetection = o.FastFailureDetection,
+    };
 
     private sealed class QueueProbe
     {

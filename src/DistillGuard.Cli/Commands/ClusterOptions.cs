@@ -29,6 +29,15 @@ internal sealed class ClusterOptions
         command.Options.Add(_fast);
     }
 
+    /// <summary>Applies the options given on the command line (or in the environment) to the gateway's cluster options.</summary>
+    public void ApplyTo(ParseResult result, DistillGuard.Gateway.Configuration.GatewayClusterOptions o)
+    {
+        o.Enabled = true;
+        if ((result.GetValue(_redis) ?? Environment.GetEnvironmentVariable(ClusterSettings.RedisVariable)) is { Length: > 0 } redis) o.Redis = redis;
+        if ((result.GetValue(_clusterId) ?? Environment.GetEnvironmentVariable(ClusterSettings.ClusterIdVariable)) is { Length: > 0 } id) o.ClusterId = id;
+        if (result.GetValue(_fast)) o.FastFailureDetection = true;
+    }
+
     /// <summary>The settings given on the command line, over the environment, over the defaults.</summary>
     public ClusterSettings Read(ParseResult result)
     {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace DistillGuard.Cli.Commands;
 
-/// <summary><c>distillguard serve [--config FILE] [--upstream URL] [--listen URL] [--data DIR] [--key-map FILE] [--dry-run]</c>.</summary>
+/// <summary><c>distillguard serve [--config FILE] [--upstream URL] [--listen URL] [--data DIR] [--key-map FILE] [--dry-run] [--cluster [--redis CONN] [--cluster-id ID] [--detector NAME]]</c>.</summary>
 internal static class ServeCommand
 {
     public static Command Create()
@@ -17,10 +17,14 @@ internal static class ServeCommand
         var data = new Option<string?>("--data") { Description = "Data folder: exchange log, state database, audit log" };
         var keyMap = new Option<string?>("--key-map") { Description = "API key → account map (JSON Lines: key or key_sha256, account_id, org_id)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Record what the policy would do, enforce nothing" };
+        var onCluster = new Option<bool>("--cluster") { Description = "Share one detector on an Orleans cluster of 'distillguard silo' processes with every other gateway node (docs/cluster.md)" };
+        var detector = new Option<string?>("--detector") { Description = "Name of the shared cluster detector (default: gateway)" };
+        var cluster = new ClusterOptions();
         var command = new Command("serve", "Run the gateway: an OpenAI- and Anthropic-compatible reverse proxy that detects distillation live and enforces the policy")
         {
-            config, upstream, listen, data, keyMap, dryRun,
+            config, upstream, listen, data, keyMap, dryRun, onCluster, detector,
         };
+        cluster.AddTo(command);
         command.SetAction(async (result, cancel) =>
         {
             GatewayOptions options;
@@ -38,6 +42,8 @@ internal static class ServeCommand
             if (result.GetValue(data) is { } d) options.DataDirectory = d;
             if (result.GetValue(keyMap) is { } k) options.Identity.KeyMapFile = k;
             if (result.GetValue(dryRun)) options.Policy.DryRun = true;
+            if (result.GetValue(onCluster)) cluster.ApplyTo(result, options.Cluster);
+            if (result.GetValue(detector) is { } name) options.Cluster.Detector = name;
             try
             {
                 await using var app = GatewayApp.Build(options);

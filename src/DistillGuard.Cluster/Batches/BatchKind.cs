@@ -11,4 +11,7 @@ public enum BatchKind : byte
 
     /// <summary>Exchange log lines (the raw JSONL, already validated by the client) with their source and line number.</summary>
     Exchanges = 3,
+
+    /// <summary>A recomputation of every community asked for by an analyst (<c>/admin/recompute</c>); no payload.</summary>
+    Recompute = 4,
 }

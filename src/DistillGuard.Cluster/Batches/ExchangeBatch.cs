@@ -20,4 +20,13 @@ public sealed class ExchangeBatch
 
     /// <summary>The encoded items.</summary>
     [Id(3)] public byte[] Payload { get; init; } = [];
+
+    /// <summary>
+    /// For entries sent by live writers (gateway nodes): the writer's id, unique per writer process; null for a scan,
+    /// whose client owns the whole log and sends log positions as <see cref="Sequence"/>.
+    /// </summary>
+    [Id(4)] public string? Origin { get; init; }
+
+    /// <summary>The writer's own 1-based sequence number of this entry (with <see cref="Origin"/>); makes retries idempotent.</summary>
+    [Id(5)] public long OriginSequence { get; init; }
 }

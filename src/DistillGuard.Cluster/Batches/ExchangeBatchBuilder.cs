@@ -41,8 +41,11 @@ public sealed class ExchangeBatchBuilder
         Count++;
     }
 
-    /// <summary>The entry holding the lines added so far, at log position <paramref name="sequence"/>; then resets.</summary>
-    public ExchangeBatch Build(long sequence)
+    /// <summary>The entry holding the lines added so far; then resets.</summary>
+    /// <param name="sequence">Its log position (scan client), or 0 for a live writer (the detector assigns it).</param>
+    /// <param name="origin">The live writer's id, or null.</param>
+    /// <param name="originSequence">The live writer's own sequence number of this entry.</param>
+    public ExchangeBatch Build(long sequence, string? origin = null, long originSequence = 0)
     {
         int header = 4 + _sources.Sum(s => 4 + Encoding.UTF8.GetByteCount(s));
         var payload = new byte[header + _lines.WrittenCount];
@@ -56,7 +59,7 @@ public sealed class ExchangeBatchBuilder
             pos += 4 + len;
         }
         _lines.WrittenSpan.CopyTo(payload.AsSpan(pos));
-        var batch = new ExchangeBatch { Kind = BatchKind.Exchanges, Sequence = sequence, Count = Count, Payload = payload };
+        var batch = new ExchangeBatch { Kind = BatchKind.Exchanges, Sequence = sequence, Count = Count, Payload = payload, Origin = origin, OriginSequence = originSequence };
         _lines.Clear();
         _sources.Clear();
         _sourceIndex.Clear();

@@ -5,7 +5,8 @@ namespace DistillGuard.Cluster.Batches;
 
 /// <summary>
 /// The binary form of a detector log entry (what the durable log stores), little-endian:
-/// <c>magic "DGB1" · kind:u8 · sequence:i64 · count:i32 · payload_length:i32 · payload</c>.
+/// <c>magic "DGB1" · kind:u8 · sequence:i64 · count:i32 · origin_sequence:i64 · origin_length:u16 · origin_utf8 ·
+/// payload_length:i32 · payload</c> (an empty origin means none).
 /// An <see cref="BatchKind.Exchanges"/> payload is
 /// <c>sources:i32 · (utf8_length:i32 · utf8)* · (source_index:i32 · line_number:i64 · line_length:i32 · line_utf8)*</c>.
 /// </summary>
@@ -13,19 +14,25 @@ public static class ExchangeBatchCodec
 {
     private static ReadOnlySpan<byte> Magic => "DGB1"u8;
 
-    /// <summary>Bytes of the entry header before the payload.</summary>
-    public const int HeaderBytes = 4 + 1 + 8 + 4 + 4;
+    /// <summary>Bytes of the entry header before the payload, without the origin's text.</summary>
+    public const int HeaderBytes = 4 + 1 + 8 + 4 + 8 + 2 + 4;
 
     /// <summary>Encodes an entry for the durable log.</summary>
+    /// <exception cref="ArgumentException">The origin is longer than 65,535 UTF-8 bytes.</exception>
     public static byte[] Encode(ExchangeBatch batch)
     {
-        var bytes = new byte[HeaderBytes + batch.Payload.Length];
+        int originBytes = batch.Origin is null ? 0 : Encoding.UTF8.GetByteCount(batch.Origin);
+        if (originBytes > ushort.MaxValue) throw new ArgumentException("origin longer than 65,535 bytes", nameof(batch));
+        var bytes = new byte[HeaderBytes + originBytes + batch.Payload.Length];
         Magic.CopyTo(bytes);
         bytes[4] = (byte)batch.Kind;
         BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(5), batch.Sequence);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(13), batch.Count);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(17), batch.Payload.Length);
-        batch.Payload.CopyTo(bytes.AsSpan(HeaderBytes));
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(17), batch.OriginSequence);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(25), (ushort)originBytes);
+        if (batch.Origin is not null) Encoding.UTF8.GetBytes(batch.Origin, bytes.AsSpan(27));
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(27 + originBytes), batch.Payload.Length);
+        batch.Payload.CopyTo(bytes.AsSpan(HeaderBytes + originBytes));
         return bytes;
     }
 
@@ -37,15 +44,20 @@ public static class ExchangeBatchCodec
             throw new InvalidDataException("not a DistillGuard detector log entry (expected the magic \"DGB1\")");
         var kind = (BatchKind)bytes[4];
         if (!Enum.IsDefined(kind)) throw new InvalidDataException($"detector log entry: unknown kind {bytes[4]}");
-        int length = BinaryPrimitives.ReadInt32LittleEndian(bytes[17..]);
-        if (length != bytes.Length - HeaderBytes)
-            throw new InvalidDataException($"detector log entry: payload length {length}, but {bytes.Length - HeaderBytes} bytes follow the header");
+        int originBytes = BinaryPrimitives.ReadUInt16LittleEndian(bytes[25..]);
+        if (bytes.Length < HeaderBytes + originBytes) throw new InvalidDataException("detector log entry: cut short inside its header");
+        int length = BinaryPrimitives.ReadInt32LittleEndian(bytes[(27 + originBytes)..]);
+        int header = HeaderBytes + originBytes;
+        if (length != bytes.Length - header)
+            throw new InvalidDataException($"detector log entry: payload length {length}, but {bytes.Length - header} bytes follow the header");
         return new ExchangeBatch
         {
             Kind = kind,
             Sequence = BinaryPrimitives.ReadInt64LittleEndian(bytes[5..]),
             Count = BinaryPrimitives.ReadInt32LittleEndian(bytes[13..]),
-            Payload = bytes[HeaderBytes..].ToArray(),
+            OriginSequence = BinaryPrimitives.ReadInt64LittleEndian(bytes[17..]),
+            Origin = originBytes == 0 ? null : Encoding.UTF8.GetString(bytes.Slice(27, originBytes)),
+            Payload = bytes[header..].ToArray(),
         };
     }
 

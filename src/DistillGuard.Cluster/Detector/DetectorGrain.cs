@@ -4,6 +4,7 @@ using System.Text.Json;
 using DistillGuard.Cluster.Batches;
 using DistillGuard.Cluster.Log;
 using DistillGuard.Core.Findings;
+using DistillGuard.Core.Verdicts;
 using Microsoft.Extensions.Logging;
 
 namespace DistillGuard.Cluster.Detector;
@@ -25,6 +26,9 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
     private readonly DetectorReplica _replica = new();
     private long _replayed, _replayMs;
     private byte[]? _findings;
+    private readonly VerdictFeed _feed = new();
+    private readonly Guid _epoch = Guid.NewGuid();
+    private long _lastPublish = -1; // Environment.TickCount64 of the last full publication, or -1
 
     /// <summary>Created by Orleans.</summary>
     public DetectorGrain(IDetectorLog log, ILogger<DetectorGrain> logger, ILocalSiloDetails silo)
@@ -58,15 +62,7 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
         if (entry.Sequence > _replica.Applied)
             throw new InvalidOperationException($"detector {Key}: entry {entry.Sequence} arrived but the log holds {_replica.Applied} entries; entries in between were never acknowledged");
         if (_replica.Finished) throw new InvalidOperationException($"detector {Key} has finished; start a new detector for new traffic");
-        if (!await _log.AppendAsync(Key, entry.Sequence, ExchangeBatchCodec.Encode(entry)))
-        {
-            // Another activation wrote to the log (a split moment during a membership change): rebuild from the log.
-            DeactivateOnIdle();
-            throw new DetectorConflictException($"detector {Key}: its log was appended to by another activation; retry");
-        }
-        long before = _replica.Exchanges;
-        _replica.Apply(entry);
-        ExchangesApplied.Add(_replica.Exchanges - before);
+        await Append(entry);
         return _replica.Applied;
     }
 
@@ -95,6 +91,80 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
                 Key, _silo, _replica.Exchanges, _replica.Engine?.AccountCount ?? 0);
         }
         return Task.FromResult(_findings);
+    }
+
+    /// <inheritdoc />
+    public async Task<long> Open(byte[] settingsJson)
+    {
+        if (_replica.Applied > 0) return _replica.Applied;
+        DetectorSettings.FromJson(settingsJson); // refuse bad settings before they are logged
+        await Append(new ExchangeBatch { Kind = BatchKind.Settings, Sequence = 0, Count = 1, Payload = settingsJson });
+        return _replica.Applied;
+    }
+
+    /// <inheritdoc />
+    public async Task<long> Ingest(ExchangeBatch entry)
+    {
+        if (entry.Origin is null || entry.Kind != BatchKind.Exchanges) throw new ArgumentException("a live entry is an exchange batch with an origin", nameof(entry));
+        if (_replica.Engine is null) throw new InvalidOperationException($"detector {Key} has no settings yet; call Open first");
+        if (_replica.OriginSequences.TryGetValue(entry.Origin, out long last) && entry.OriginSequence <= last) return _replica.Applied;
+        await Append(new ExchangeBatch
+        {
+            Kind = entry.Kind, Sequence = _replica.Applied, Count = entry.Count, Payload = entry.Payload,
+            Origin = entry.Origin, OriginSequence = entry.OriginSequence,
+        });
+        return _replica.Applied;
+    }
+
+    /// <inheritdoc />
+    public Task<VerdictPage> VerdictsSince(Guid epoch, long version)
+    {
+        if (_replica.Engine is { } engine && (_lastPublish < 0 || Environment.TickCount64 - _lastPublish >= 200))
+        {
+            _feed.PublishChanged(engine, _ => { });
+            _lastPublish = Environment.TickCount64;
+        }
+        var changes = _feed.Since(epoch == _epoch ? version : 0);
+        return Task.FromResult(new VerdictPage { Epoch = _epoch, Version = _feed.Version, Verdicts = JsonSerializer.SerializeToUtf8Bytes(changes) });
+    }
+
+    /// <inheritdoc />
+    public Task<byte[]?> Account(string accountId)
+    {
+        if (_replica.Engine is not { } engine || engine.Find(accountId) is not { } p) return Task.FromResult<byte[]?>(null);
+        engine.Flush();
+        return Task.FromResult<byte[]?>(JsonSerializer.SerializeToUtf8Bytes(FindingsBuilder.ForAccount(engine, p)));
+    }
+
+    /// <inheritdoc />
+    public Task<byte[]> CurrentFindings()
+    {
+        var engine = _replica.Engine ?? throw new InvalidOperationException($"detector {Key} has no settings yet");
+        engine.Flush();
+        using var buffer = new MemoryStream();
+        FindingsJson.Write(buffer, FindingsBuilder.Build(engine, new InputSummary { Sources = ["gateway"] }));
+        return Task.FromResult(buffer.ToArray());
+    }
+
+    /// <inheritdoc />
+    public async Task<int> Recompute()
+    {
+        if (_replica.Engine is null) throw new InvalidOperationException($"detector {Key} has no settings yet");
+        await Append(new ExchangeBatch { Kind = BatchKind.Recompute, Sequence = _replica.Applied });
+        return _replica.Engine.Campaigns.Count;
+    }
+
+    /// <summary>Appends an entry at the end of the durable log, then applies it.</summary>
+    private async Task Append(ExchangeBatch entry)
+    {
+        if (!await _log.AppendAsync(Key, entry.Sequence, ExchangeBatchCodec.Encode(entry)))
+        {
+            DeactivateOnIdle();
+            throw new DetectorConflictException($"detector {Key}: its log was appended to by another activation; retry");
+        }
+        long before = _replica.Exchanges;
+        _replica.Apply(entry);
+        ExchangesApplied.Add(_replica.Exchanges - before);
     }
 
     /// <inheritdoc />

@@ -33,6 +33,11 @@ public sealed class DetectorReplica
     /// <summary>Lines of exchange entries that did not parse here (the client validates them, so this stays 0 unless versions differ).</summary>
     public long Rejected { get; private set; }
 
+    /// <summary>For each live writer (origin), the last of its sequence numbers in the log.</summary>
+    public IReadOnlyDictionary<string, long> OriginSequences => _origins;
+
+    private readonly Dictionary<string, long> _origins = new(StringComparer.Ordinal);
+
     /// <summary>Whether <see cref="Finish"/> ran (no further entries are accepted).</summary>
     public bool Finished => _finished is not null;
 
@@ -75,9 +80,13 @@ public sealed class DetectorReplica
                     e2.Process(_exchange, source, number);
                 });
                 break;
+            case BatchKind.Recompute:
+                EngineOrThrow().Finish();
+                break;
             default:
                 throw new InvalidDataException($"detector log entry: unknown kind {entry.Kind}");
         }
+        if (entry.Origin is not null) _origins[entry.Origin] = entry.OriginSequence;
         Applied++;
     }
 

@@ -26,6 +26,51 @@ public interface IDetectorGrain : IGrainWithStringKey
 
     /// <summary>Deletes the detector's log and deactivates it.</summary>
     Task Delete();
+
+    // Live writers: gateway nodes share one long-lived detector; entries from several writers interleave in the
+    // order the detector receives them, and that order is what the log keeps.
+
+    /// <summary>Creates the log with these settings if it is empty (a live detector's first writer); otherwise keeps the settings it has.</summary>
+    /// <param name="settingsJson">UTF-8 JSON of <see cref="DetectorSettings"/>.</param>
+    /// <returns>Entries in the log.</returns>
+    Task<long> Open(byte[] settingsJson);
+
+    /// <summary>
+    /// Appends a live writer's entry at the end of the log and applies it. Idempotent per writer: an entry whose
+    /// <see cref="ExchangeBatch.OriginSequence"/> the log already holds for its <see cref="ExchangeBatch.Origin"/> is
+    /// acknowledged without effect.
+    /// </summary>
+    /// <exception cref="ArgumentException">The entry has no origin or is not an exchange batch.</exception>
+    /// <exception cref="InvalidOperationException">The log has no settings yet (call <see cref="Open"/>).</exception>
+    Task<long> Ingest(ExchangeBatch entry);
+
+    /// <summary>Verdicts published after <paramref name="version"/> of the feed (republished at most every 200 ms).</summary>
+    /// <param name="epoch">The epoch the caller's version belongs to; a different epoch (a new activation) means "from the start".</param>
+    /// <param name="version">The caller's last version in that epoch.</param>
+    Task<VerdictPage> VerdictsSince(Guid epoch, long version);
+
+    /// <summary>An account's finding (UTF-8 JSON of <see cref="Core.Findings.AccountFinding"/>), or null if never seen.</summary>
+    Task<byte[]?> Account(string accountId);
+
+    /// <summary>The current findings (UTF-8 JSON, <see cref="Core.Findings.FindingsJson"/>) without ending the stream.</summary>
+    Task<byte[]> CurrentFindings();
+
+    /// <summary>Recomputes every community (logged, so a replay does the same); returns the number of assessed communities.</summary>
+    Task<int> Recompute();
+}
+
+/// <summary>A page of the verdict feed.</summary>
+[GenerateSerializer, Immutable]
+public sealed record VerdictPage
+{
+    /// <summary>The activation's feed epoch: versions are comparable only within one epoch.</summary>
+    [Id(0)] public Guid Epoch { get; init; }
+
+    /// <summary>The feed's version after these verdicts; pass it back next time.</summary>
+    [Id(1)] public long Version { get; init; }
+
+    /// <summary>UTF-8 JSON array of <see cref="Core.Verdicts.AccountVerdict"/>.</summary>
+    [Id(2)] public byte[] Verdicts { get; init; } = [];
 }
 
 /// <summary>Where a detector lives and how far it got.</summary>

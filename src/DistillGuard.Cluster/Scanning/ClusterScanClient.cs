@@ -1,8 +1,7 @@
-using System.Diagnostics;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Threading.Channels;
 using DistillGuard.Cluster.Batches;
+using DistillGuard.Cluster.Client;
 using DistillGuard.Cluster.Detector;
 using DistillGuard.Core.Exchanges;
 using DistillGuard.Core.Findings;
@@ -45,10 +44,7 @@ public sealed class ClusterScanClient
     /// <summary>How long one submission is retried before the scan fails.</summary>
     public TimeSpan RetryFor { get; init; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>
-    /// How long the client waits for one call before it retries it. A call to a silo that died is otherwise only failed
-    /// by Orleans' response timeout (30 s); retrying sooner is safe because submissions are idempotent.
-    /// </summary>
+    /// <summary>How long the client waits for one call before it retries it (see <see cref="RetryingCaller.CallTimeout"/>).</summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Called after every acknowledged batch with the number of exchanges acknowledged so far.</summary>
@@ -68,19 +64,19 @@ public sealed class ClusterScanClient
         ExchangeLogReader reader, Action<IngestError> error, Func<InputSummary> input, bool includeBenign, CancellationToken cancel = default)
     {
         var grain = _grains.GetGrain<IDetectorGrain>(detector);
-        int retries = 0;
-        var status = await Retry(grain.Status, "status", r => retries += r, cancel);
+        var caller = new RetryingCaller(_log) { CallTimeout = CallTimeout, RetryFor = RetryFor };
+        var status = await caller.CallAsync(grain.Status, "status", cancel);
         if (status.Applied > 0)
             throw new InvalidOperationException($"detector {detector} already holds {status.Applied} log entries; use a new job name");
         _log($"detector {detector} is on silo {status.Silo}");
 
         long sequence = 0;
-        await Submit(grain, new ExchangeBatch { Kind = BatchKind.Settings, Sequence = sequence++, Count = 1, Payload = settings.ToJson() }, r => retries += r, cancel);
+        await Submit(grain, new ExchangeBatch { Kind = BatchKind.Settings, Sequence = sequence++, Count = 1, Payload = settings.ToJson() }, caller, cancel);
         const int accountsPerEntry = 5000;
         for (int i = 0; i < accounts.Count; i += accountsPerEntry)
         {
             var chunk = accounts.Skip(i).Take(accountsPerEntry).ToArray();
-            await Submit(grain, new ExchangeBatch { Kind = BatchKind.Accounts, Sequence = sequence++, Count = chunk.Length, Payload = JsonSerializer.SerializeToUtf8Bytes(chunk) }, r => retries += r, cancel);
+            await Submit(grain, new ExchangeBatch { Kind = BatchKind.Accounts, Sequence = sequence++, Count = chunk.Length, Payload = JsonSerializer.SerializeToUtf8Bytes(chunk) }, caller, cancel);
         }
 
         var batches = Channel.CreateBounded<ExchangeBatch>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
@@ -113,7 +109,7 @@ public sealed class ClusterScanClient
         {
             await foreach (var batch in batches.Reader.ReadAllAsync(stop.Token))
             {
-                await Submit(grain, batch, r => retries += r, stop.Token);
+                await Submit(grain, batch, caller, stop.Token);
                 sequence = batch.Sequence + 1;
                 exchanges += batch.Count;
                 Progress?.Invoke(exchanges);
@@ -129,58 +125,27 @@ public sealed class ClusterScanClient
             await readerTask;
         }
 
-        status = await Retry(grain.Status, "status", r => retries += r, cancel);
+        status = await caller.CallAsync(grain.Status, "status", cancel);
         var request = new FinishRequest { Input = JsonSerializer.SerializeToUtf8Bytes(input()), IncludeBenign = includeBenign };
-        var bytes = await Retry(() => grain.Finish(request), "finish", r => retries += r, cancel);
+        var bytes = await caller.CallAsync(() => grain.Finish(request), "finish", cancel);
         using var stream = new MemoryStream(bytes);
         var findings = FindingsJson.Read(stream);
         try
         {
             await grain.Delete();
         }
-        catch (Exception e) when (IsTransient(e))
+        catch (Exception e) when (RetryingCaller.IsTransient(e))
         {
             _log($"detector {detector}: its log could not be deleted ({e.Message}); delete the Redis key by hand");
         }
-        return new ClusterScanResult(findings, status, retries, sequence);
+        return new ClusterScanResult(findings, status, caller.Retries, sequence);
     }
 
-    private async Task Submit(IDetectorGrain grain, ExchangeBatch batch, Action<int> retried, CancellationToken cancel)
+    private static async Task Submit(IDetectorGrain grain, ExchangeBatch batch, RetryingCaller caller, CancellationToken cancel)
     {
-        long applied = await Retry(() => grain.Submit(batch), $"entry {batch.Sequence}", retried, cancel);
+        long applied = await caller.CallAsync(() => grain.Submit(batch), $"entry {batch.Sequence}", cancel);
         if (applied < batch.Sequence + 1)
             throw new InvalidOperationException($"the detector acknowledged entry {batch.Sequence} but holds only {applied} entries");
     }
 
-    private async Task<T> Retry<T>(Func<Task<T>> call, string what, Action<int> retried, CancellationToken cancel)
-    {
-        var clock = Stopwatch.StartNew();
-        var delay = TimeSpan.FromMilliseconds(250);
-        for (int attempt = 0; ; attempt++)
-        {
-            try
-            {
-                var result = await call().WaitAsync(CallTimeout, cancel);
-                if (attempt > 0) _log($"{what}: succeeded after {attempt} retries, {clock.Elapsed.TotalSeconds:F1} s");
-                return result;
-            }
-            catch (Exception e) when (IsTransient(e) && clock.Elapsed < RetryFor && !cancel.IsCancellationRequested)
-            {
-                retried(1);
-                if (attempt == 0) _log($"{what}: {e.GetType().Name}: {FirstLine(e.Message)}; retrying for up to {RetryFor.TotalSeconds:F0} s");
-                await Task.Delay(delay, cancel);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
-            }
-            catch (Exception e) when (IsTransient(e))
-            {
-                throw new InvalidOperationException($"{what}: the cluster did not recover within {RetryFor.TotalSeconds:F0} s: {FirstLine(e.Message)}", e);
-            }
-        }
-    }
-
-    /// <summary>Failures a retry can outlive: a silo lost or being replaced, a connection dropped, a timeout, a log conflict.</summary>
-    internal static bool IsTransient(Exception e) =>
-        e is OrleansException or TimeoutException or DetectorConflictException or IOException or SocketException or TaskCanceledException { InnerException: TimeoutException };
-
-    private static string FirstLine(string s) => s.Split('\n', 2)[0].Trim();
 }

@@ -41,7 +41,7 @@ public static class AdminEndpoints
     };
 
     /// <summary>Maps the endpoints.</summary>
-    public static void MapAdmin(this IEndpointRouteBuilder app, GatewayOptions options, EngineHost engine, VerdictBoard board, PolicyEngine policy, GatewayStore store)
+    public static void MapAdmin(this IEndpointRouteBuilder app, GatewayOptions options, IDetectorHost engine, VerdictBoard board, PolicyEngine policy, GatewayStore store)
     {
         var admin = app.MapGroup("/admin");
         admin.AddEndpointFilter(async (ctx, next) =>
@@ -63,17 +63,17 @@ public static class AdminEndpoints
 
         admin.MapGet("/accounts/{id}", async (string id, CancellationToken cancel) =>
         {
-            var finding = await engine.QueryAsync(e => e.Find(id) is { } p ? FindingsBuilder.ForAccount(e, p) : null, cancel);
+            var finding = await engine.AccountAsync(id, cancel);
             if (finding is null) return Results.Json(new { error = $"account \"{id}\" has not been seen" }, statusCode: 404);
             return Results.Json(new { account = finding, decision = policy.Decision(id), audit = store.AuditTrail(id, 20) }, Json);
         });
 
         admin.MapGet("/campaigns", async (CancellationToken cancel) =>
-            Results.Json((await engine.QueryAsync(e => FindingsBuilder.Build(e, new InputSummary { Sources = ["gateway"] }), cancel)).Campaigns, Json));
+            Results.Json((await engine.FindingsAsync(cancel)).Campaigns, Json));
 
         admin.MapGet("/findings", async (CancellationToken cancel) =>
         {
-            var doc = await engine.QueryAsync(e => FindingsBuilder.Build(e, new InputSummary { Sources = ["gateway"] }), cancel);
+            var doc = await engine.FindingsAsync(cancel);
             using var ms = new MemoryStream();
             FindingsJson.Write(ms, doc);
             return Results.Bytes(ms.ToArray(), "application/json");
@@ -81,7 +81,7 @@ public static class AdminEndpoints
 
         admin.MapPost("/recompute", async (CancellationToken cancel) =>
         {
-            int campaigns = await engine.QueryAsync(e => { e.Finish(); return e.Campaigns.Count; }, cancel);
+            int campaigns = await engine.RecomputeAsync(cancel);
             return Results.Json(new { recomputed = true, communities = campaigns }, Json);
         });
 

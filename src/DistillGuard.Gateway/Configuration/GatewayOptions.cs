@@ -31,6 +31,9 @@ public sealed class GatewayOptions
     /// <summary>What is done to accounts by verdict, score and lists.</summary>
     public PolicyOptions Policy { get; set; } = new();
 
+    /// <summary>Run the detector on an Orleans cluster shared by every gateway node instead of in this process.</summary>
+    public GatewayClusterOptions Cluster { get; set; } = new();
+
     /// <summary>
     /// When the detector cannot keep up (its queue is full) or has failed: <c>Open</c> forwards the request without
     /// detection (counted in metrics), <c>Closed</c> answers 503.
@@ -128,4 +131,23 @@ public enum StorageMode
     Full,
     /// <summary>No texts.</summary>
     MetadataOnly,
+}
+
+/// <summary>Cluster mode of the gateway (docs/cluster.md): the detector is a grain shared by any number of gateway nodes.</summary>
+public sealed class GatewayClusterOptions
+{
+    /// <summary>Whether the detector runs on the cluster (default: in this process).</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>Redis for cluster membership (StackExchange.Redis configuration string).</summary>
+    public string Redis { get; set; } = "127.0.0.1:6379";
+
+    /// <summary>Orleans cluster id of the silos.</summary>
+    public string ClusterId { get; set; } = "distillguard";
+
+    /// <summary>Name of the shared detector: gateway nodes with the same name share verdicts and campaigns.</summary>
+    public string Detector { get; set; } = "gateway";
+
+    /// <summary>Retry a call to a lost silo after 4 s instead of 15 s (tests and single-machine demos).</summary>
+    public bool FastFailureDetection { get; set; }
 }

@@ -27,6 +27,11 @@ public static class GatewayOptionsValidator
             Expect(File.Exists(o.Identity.KeyMapFile), "Identity:KeyMapFile", "an existing JSON Lines file of {\"key\" or \"key_sha256\", \"account_id\"}", o.Identity.KeyMapFile);
         else
             Expect(!string.IsNullOrWhiteSpace(o.Identity.AccountHeader), "Identity:AccountHeader", "a header name", o.Identity.AccountHeader);
+        if (o.Cluster.Enabled)
+        {
+            Expect(!string.IsNullOrWhiteSpace(o.Cluster.Redis), "Cluster:Redis", "a Redis configuration string such as 127.0.0.1:6379", o.Cluster.Redis);
+            Expect(!string.IsNullOrWhiteSpace(o.Cluster.Detector), "Cluster:Detector", "a detector name", o.Cluster.Detector);
+        }
         Expect(o.Storage.RotateBytes >= 1 << 16, "Storage:RotateBytes", "at least 65536 bytes", o.Storage.RotateBytes);
 
         for (int i = 0; i < o.Policy.Rules.Count; i++)

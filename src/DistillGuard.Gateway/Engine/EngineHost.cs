@@ -1,3 +1,4 @@
+using DistillGuard.Core.Verdicts;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using DistillGuard.Core.Engine;
@@ -21,7 +22,7 @@ namespace DistillGuard.Gateway.Engine;
 /// and every few seconds it saves them to the state database, so enforcement resumes at once after a restart. At start
 /// it replays the exchange log to rebuild detection state.
 /// </summary>
-public sealed class EngineHost : IDisposable
+public sealed class EngineHost : IDetectorHost
 {
     private readonly DetectionEngine _engine;
     private readonly BlockingCollection<Work> _queue;
@@ -32,7 +33,7 @@ public sealed class EngineHost : IDisposable
     private readonly Thread _thread;
     private readonly ExchangeParser _parser = new();
     private readonly Exchange _exchange = new();
-    private readonly Dictionary<string, AccountVerdict> _published = new(StringComparer.Ordinal);
+    private readonly VerdictFeed _feed = new();
     private readonly List<AccountVerdict> _unsaved = new();
     private readonly TimeSpan _snapshotEvery;
     private long _lastSnapshot;
@@ -63,7 +64,7 @@ public sealed class EngineHost : IDisposable
         _log = log;
         _snapshotEvery = snapshotEvery;
         _queue = new BlockingCollection<Work>(queueCapacity);
-        foreach (var v in store.Verdicts()) { board.Set(v); _published[v.AccountId] = v; }
+        foreach (var v in store.Verdicts()) { board.Set(v); _feed.Seed(v); }
         _thread = new Thread(() => Run(replay)) { IsBackground = true, Name = "distillguard-engine" };
         _thread.Start();
     }
@@ -93,6 +94,20 @@ public sealed class EngineHost : IDisposable
         _queue.Add(new QueryWork(e => query(e), done), cancel);
         return (T)(await done.Task.WaitAsync(cancel))!;
     }
+
+    /// <inheritdoc />
+    public Task<AccountFinding?> AccountAsync(string accountId, CancellationToken cancel) =>
+        QueryAsync(e => e.Find(accountId) is { } p ? FindingsBuilder.ForAccount(e, p) : null, cancel);
+
+    /// <inheritdoc />
+    public Task<FindingsDocument> FindingsAsync(CancellationToken cancel) =>
+        QueryAsync(e => FindingsBuilder.Build(e, new InputSummary { Sources = ["gateway"] }), cancel);
+
+    /// <inheritdoc />
+    public Task<int> RecomputeAsync(CancellationToken cancel) => QueryAsync(e => { e.Finish(); return e.Campaigns.Count; }, cancel);
+
+    /// <inheritdoc />
+    public Task<object?> HealthAsync(CancellationToken cancel) => Task.FromResult<object?>(new { mode = "embedded" });
 
     private void Run(IReadOnlyList<string> replay)
     {
@@ -159,37 +174,18 @@ public sealed class EngineHost : IDisposable
         }
         var outcome = _engine.Process(_exchange);
         _metrics.ExchangesAnalysed.Add(1);
-        if (outcome.Verdict != Verdict.Benign || _published.ContainsKey(outcome.Account.AccountId)) PublishOne(outcome.Account, null);
+        if (_feed.PublishOne(_engine, outcome.Account) is { } v) Post(v);
     }
 
     /// <summary>Publishes every account whose verdict or risk changed (campaign lifting changes accounts that sent nothing).</summary>
     private void Publish(bool all = false)
     {
         _lastPublish = Environment.TickCount64;
-        var campaignIds = new Dictionary<int, string>();
-        foreach (var p in _engine.Accounts)
-        {
-            if (p.Verdict == Verdict.Benign && !_published.ContainsKey(p.AccountId)) continue;
-            if (!all && _published.TryGetValue(p.AccountId, out var old) && old.Verdict == p.Verdict.Name() && old.Risk == (int)MathF.Round(p.Risk)) continue;
-            PublishOne(p, campaignIds);
-        }
+        _feed.PublishChanged(_engine, Post, all);
     }
 
-    private void PublishOne(AccountProfile p, Dictionary<int, string>? campaignIds)
+    private void Post(AccountVerdict v)
     {
-        int risk = (int)MathF.Round(p.Risk);
-        string verdict = p.Verdict.Name();
-        if (_published.TryGetValue(p.AccountId, out var old) && old.Verdict == verdict && old.Risk == risk) return;
-        var reasons = p.Verdict == Verdict.Benign ? [] : ReasonDetails.ForAccount(p, _engine.Assess(p)).OrderByDescending(r => r.Score).Select(r => r.Code).Take(8).ToList();
-        string? campaignId = null;
-        if (_engine.CampaignOf(p) is { } c)
-        {
-            campaignIds ??= new();
-            if (!campaignIds.TryGetValue(c.Label, out campaignId))
-                campaignIds[c.Label] = campaignId = FindingsBuilder.CampaignId(c.Members.Concat(c.Associates).Select(m => m.AccountId));
-        }
-        var v = new AccountVerdict(p.AccountId, verdict, risk, reasons, campaignId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        _published[p.AccountId] = v;
         _board.Set(v);
         _unsaved.Add(v);
     }

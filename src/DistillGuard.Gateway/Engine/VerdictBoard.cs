@@ -1,3 +1,4 @@
+using DistillGuard.Core.Verdicts;
 using System.Collections.Concurrent;
 using DistillGuard.Gateway.Storage;
 

@@ -27,7 +27,7 @@ public sealed class ProxyHandler
     private readonly VerdictBoard _board;
     private readonly PolicyEngine _policy;
     private readonly ThrottleRegistry _throttle;
-    private readonly EngineHost _engine;
+    private readonly IDetectorHost _engine;
     private readonly ExchangeJournal _journal;
     private readonly AuditLog _audit;
     private readonly GatewayMetrics _metrics;
@@ -39,7 +39,7 @@ public sealed class ProxyHandler
 
     /// <summary>Creates the handler.</summary>
     public ProxyHandler(GatewayOptions options, AccountResolver resolver, VerdictBoard board, PolicyEngine policy, ThrottleRegistry throttle,
-        EngineHost engine, ExchangeJournal journal, AuditLog audit, GatewayMetrics metrics, IHttpForwarder forwarder, HttpMessageInvoker client, ILogger log)
+        IDetectorHost engine, ExchangeJournal journal, AuditLog audit, GatewayMetrics metrics, IHttpForwarder forwarder, HttpMessageInvoker client, ILogger log)
     {
         _options = options;
         _resolver = resolver;

@@ -1,3 +1,4 @@
+using DistillGuard.Core.Verdicts;
 using DistillGuard.Gateway.Policy;
 using Microsoft.Data.Sqlite;
 
@@ -12,15 +13,6 @@ namespace DistillGuard.Gateway.Storage;
 /// <param name="CreatedMs">When (Unix ms).</param>
 /// <param name="ExpiresMs">Until when (Unix ms), or null.</param>
 public sealed record AnalystDecision(string AccountId, PolicyAction Action, string? Label, string Reason, string Analyst, long CreatedMs, long? ExpiresMs);
-
-/// <summary>An account's verdict as last published by the detector.</summary>
-/// <param name="AccountId">Account.</param>
-/// <param name="Verdict"><c>benign</c>, <c>suspicious</c> or <c>attack</c>.</param>
-/// <param name="Risk">Risk 0–100.</param>
-/// <param name="Reasons">Reason codes, strongest first.</param>
-/// <param name="CampaignId">Campaign id, or null.</param>
-/// <param name="UpdatedMs">When (Unix ms).</param>
-public sealed record AccountVerdict(string AccountId, string Verdict, int Risk, IReadOnlyList<string> Reasons, string? CampaignId, long UpdatedMs);
 
 /// <summary>One enforcement decision as audited.</summary>
 /// <param name="TimeMs">When (Unix ms).</param>

@@ -1,0 +1,234 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using DistillGuard.Cluster.Batches;
+using DistillGuard.Cluster.Client;
+using DistillGuard.Cluster.Detector;
+using DistillGuard.Core.Findings;
+using DistillGuard.Core.Verdicts;
+using DistillGuard.Gateway.Storage;
+using DistillGuard.Gateway.Telemetry;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace DistillGuard.Gateway.Engine;
+
+/// <summary>
+/// The gateway's detector on an Orleans cluster: completed exchanges are batched (up to
+/// <see cref="BatchLines"/> lines or <see cref="BatchMilliseconds"/>) and ingested by one shared detector grain, with
+/// retries across silo failures; the detector's verdict feed is polled every <see cref="PollMilliseconds"/> and
+/// published to the <see cref="VerdictBoard"/> and the state database. Any number of gateway nodes can share one
+/// detector: each sees the verdicts that the traffic of all of them produced.
+/// </summary>
+public sealed class ClusterDetectorHost : IDetectorHost
+{
+    /// <summary>Most exchanges per ingested batch.</summary>
+    public const int BatchLines = 256;
+
+    /// <summary>Longest wait before a partial batch is sent (ms).</summary>
+    public const int BatchMilliseconds = 100;
+
+    /// <summary>Interval of verdict polls (ms).</summary>
+    public const int PollMilliseconds = 200;
+
+    private readonly IGrainFactory _grains;
+    private readonly IDetectorGrain _detector;
+    private readonly string _name;
+    private readonly byte[] _settings;
+    private readonly VerdictBoard _board;
+    private readonly GatewayStore _store;
+    private readonly GatewayMetrics _metrics;
+    private readonly ILogger _log;
+    private readonly BlockingCollection<byte[]> _queue;
+    private readonly RetryingCaller _caller;
+    private readonly string _origin = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _sender, _poller;
+    private readonly TimeSpan _snapshotEvery;
+    private readonly Task _started;
+    private volatile bool _ready;
+    private Guid _epoch;
+    private long _version;
+    private long _replayed;
+
+    /// <summary>Starts sending and polling.</summary>
+    /// <param name="grains">An Orleans client connected (or connecting) to the cluster.</param>
+    /// <param name="detector">The shared detector's name.</param>
+    /// <param name="settings">Engine settings, used if this gateway is the detector's first writer.</param>
+    /// <param name="board">Where verdicts are published.</param>
+    /// <param name="store">Where verdicts are saved (so a restarted node enforces at once).</param>
+    /// <param name="metrics">Gateway metrics.</param>
+    /// <param name="log">Logger.</param>
+    /// <param name="queueCapacity">Exchanges waiting at most.</param>
+    /// <param name="snapshotEvery">Interval of verdict snapshots to the state database.</param>
+    /// <param name="callTimeout">How long one cluster call may take before it is retried.</param>
+    /// <param name="started">Completes when the Orleans client has connected (the host started); null if it already has.</param>
+    public ClusterDetectorHost(IGrainFactory grains, string detector, DetectorSettings settings, VerdictBoard board, GatewayStore store,
+        GatewayMetrics metrics, ILogger log, int queueCapacity, TimeSpan snapshotEvery, TimeSpan callTimeout, Task? started = null)
+    {
+        _started = started ?? Task.CompletedTask;
+        _grains = grains;
+        _name = detector;
+        _detector = grains.GetGrain<IDetectorGrain>(detector);
+        _settings = settings.ToJson();
+        _board = board;
+        _store = store;
+        _metrics = metrics;
+        _log = log;
+        _snapshotEvery = snapshotEvery;
+        _queue = new BlockingCollection<byte[]>(queueCapacity);
+        _caller = new RetryingCaller(line => log.LogWarning("Cluster detector {Detector}: {Message}", detector, line))
+        {
+            CallTimeout = callTimeout,
+            RetryFor = Timeout.InfiniteTimeSpan,
+        };
+        foreach (var v in store.Verdicts()) board.Set(v);
+        _sender = Task.Factory.StartNew(SendLoop, TaskCreationOptions.LongRunning).Unwrap();
+        _poller = Task.Run(PollLoop);
+    }
+
+    /// <inheritdoc />
+    public bool Ready => _ready;
+
+    /// <inheritdoc />
+    public Exception? Failure { get; private set; }
+
+    /// <inheritdoc />
+    public int QueueLength => _queue.Count;
+
+    /// <inheritdoc />
+    public long Replayed => Interlocked.Read(ref _replayed);
+
+    /// <inheritdoc />
+    public bool TryEnqueue(byte[] line) => Failure is null && !_queue.IsAddingCompleted && _queue.TryAdd(line);
+
+    private async Task SendLoop()
+    {
+        try
+        {
+            await _started.WaitAsync(_stop.Token);
+            await _caller.CallAsync(() => _detector.Open(_settings), "open", _stop.Token);
+            _ready = true;
+            _log.LogInformation("Cluster detector {Detector} ready (writer {Origin})", _name, _origin);
+            var builder = new ExchangeBatchBuilder();
+            long sequence = 0;
+            while (!_queue.IsCompleted)
+            {
+                // First line: wait for it; then fill the batch for at most BatchMilliseconds.
+                if (!_queue.TryTake(out var first, Timeout.Infinite, _stop.Token)) break;
+                builder.Add(first, "gateway", 0);
+                var deadline = Environment.TickCount64 + BatchMilliseconds;
+                while (builder.Count < BatchLines)
+                {
+                    int wait = (int)Math.Max(0, deadline - Environment.TickCount64);
+                    if (!_queue.TryTake(out var line, wait)) break;
+                    builder.Add(line, "gateway", 0);
+                }
+                int count = builder.Count;
+                var batch = builder.Build(0, _origin, ++sequence);
+                await _caller.CallAsync(() => _detector.Ingest(batch), $"batch {sequence}", _stop.Token);
+                _metrics.ExchangesAnalysed.Add(count);
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            Failure = e;
+            _log.LogError(e, "Cluster detector {Detector}: the sender stopped", _name);
+        }
+    }
+
+    private async Task PollLoop()
+    {
+        long lastSnapshot = Environment.TickCount64;
+        var unsaved = new List<AccountVerdict>();
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(PollMilliseconds, _stop.Token);
+                if (!_ready) continue;
+                var page = await _caller.CallAsync(() => _detector.VerdictsSince(_epoch, _version), "verdicts", _stop.Token);
+                _epoch = page.Epoch;
+                _version = page.Version;
+                foreach (var v in JsonSerializer.Deserialize<List<AccountVerdict>>(page.Verdicts) ?? [])
+                {
+                    _board.Set(v);
+                    unsaved.Add(v);
+                }
+                if (unsaved.Count > 0 && Environment.TickCount64 - lastSnapshot >= _snapshotEvery.TotalMilliseconds)
+                {
+                    _store.SaveVerdicts(unsaved);
+                    unsaved.Clear();
+                    lastSnapshot = Environment.TickCount64;
+                }
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+            }
+            catch (Exception e) when (e is InvalidOperationException or JsonException)
+            {
+                _log.LogWarning("Cluster detector {Detector}: verdict poll failed: {Error}", _name, e.Message);
+            }
+        }
+        if (unsaved.Count > 0) _store.SaveVerdicts(unsaved);
+    }
+
+    /// <inheritdoc />
+    public async Task<AccountFinding?> AccountAsync(string accountId, CancellationToken cancel)
+    {
+        var bytes = await _caller.CallAsync(() => _detector.Account(accountId), "account", cancel);
+        return bytes is null ? null : JsonSerializer.Deserialize<AccountFinding>(bytes);
+    }
+
+    /// <inheritdoc />
+    public async Task<FindingsDocument> FindingsAsync(CancellationToken cancel)
+    {
+        var bytes = await _caller.CallAsync(_detector.CurrentFindings, "findings", cancel);
+        using var stream = new MemoryStream(bytes);
+        return FindingsJson.Read(stream);
+    }
+
+    /// <inheritdoc />
+    public Task<int> RecomputeAsync(CancellationToken cancel) => _caller.CallAsync(_detector.Recompute, "recompute", cancel);
+
+    /// <inheritdoc />
+    public async Task<object?> HealthAsync(CancellationToken cancel)
+    {
+        try
+        {
+            var hosts = await _grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false).WaitAsync(TimeSpan.FromSeconds(5), cancel);
+            var status = await _detector.Status().WaitAsync(TimeSpan.FromSeconds(5), cancel);
+            Interlocked.Exchange(ref _replayed, status.Replayed);
+            return new
+            {
+                mode = "cluster",
+                detector = new { name = _name, silo = status.Silo, exchanges = status.Exchanges, accounts = status.Accounts, replayed_entries = status.Replayed },
+                silos = hosts.OrderBy(h => h.Key.ToParsableString(), StringComparer.Ordinal)
+                    .Select(h => new { address = h.Key.ToParsableString(), status = h.Value.ToString().ToLowerInvariant() }).ToList(),
+            };
+        }
+        catch (Exception e) when (RetryingCaller.IsTransient(e) || e is OperationCanceledException)
+        {
+            return new { mode = "cluster", detector = new { name = _name }, error = "cluster unreachable: " + e.Message };
+        }
+    }
+
+    /// <summary>Stops taking exchanges, sends what is queued (for up to 10 s) and saves the verdicts.</summary>
+    public void Dispose()
+    {
+        _queue.CompleteAdding();
+        if (!_sender.Wait(TimeSpan.FromSeconds(10))) _stop.Cancel();
+        _stop.Cancel();
+        try
+        {
+            Task.WaitAll([_sender, _poller], TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+        }
+        _queue.Dispose();
+        _stop.Dispose();
+    }
+}

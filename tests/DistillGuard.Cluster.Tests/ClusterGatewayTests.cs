@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using DistillGuard.Gateway;
+using DistillGuard.Gateway.Configuration;
+using DistillGuard.Gateway.Demo;
+using DistillGuard.TestSupport;
+using Microsoft.AspNetCore.Builder;
+
+namespace DistillGuard.Cluster.Tests;
+
+/// <summary>
+/// Two real gateway nodes (Kestrel on 127.0.0.1) sharing one detector on a two-silo TestingHost cluster: a campaign
+/// that only ever goes through node A is blocked on node B too, ordinary users pass on both.
+/// </summary>
+public sealed class ClusterGatewayTests(ITestOutputHelper output)
+{
+    private const string AdminKey = "test-admin-key-0123456789";
+    private static readonly string[] Harvesters = ["harvest-01", "harvest-02", "harvest-03", "harvest-04"];
+    private static readonly string[] Users = ["user-01", "user-02", "user-03", "user-04"];
+
+    private sealed record Node(WebApplication App, string Url);
+
+    private static async Task<Node> StartNode(string dir, string name, string upstream, IGrainFactory cluster)
+    {
+        var options = new GatewayOptions
+        {
+            Upstream = upstream,
+            Listen = "http://127.0.0.1:0",
+            DataDirectory = Path.Combine(dir, name),
+            AdminKey = AdminKey,
+            SnapshotSeconds = 1,
+            Identity = new IdentityOptions { KeyMapFile = Path.Combine(dir, "keys.jsonl"), ClientIpHeader = "X-Forwarded-For" },
+            Cluster = new GatewayClusterOptions { Enabled = true, Detector = "fleet-" + Path.GetFileName(dir), FastFailureDetection = true },
+        };
+        var app = GatewayApp.Build(options, logging: _ => { }, cluster: cluster);
+        await app.StartAsync();
+        return new Node(app, app.Urls.First());
+    }
+
+    private static async Task<HttpStatusCode> Chat(HttpClient http, Node node, string account, string prompt, string ip)
+    {
+        var body = new JsonObject
+        {
+            ["model"] = "frontier-1",
+            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = prompt }),
+        };
+        var req = new HttpRequestMessage(HttpMethod.Post, node.Url + "/v1/chat/completions") { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
+        req.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk-test-" + account);
+        req.Headers.TryAddWithoutValidation("X-Forwarded-For", ip);
+        using var response = await http.SendAsync(req);
+        return response.StatusCode;
+    }
+
+    private static async Task<JsonNode> Admin(HttpClient http, Node node, string path)
+    {
+        var req = new HttpRequestMessage(HttpMethod.Get, node.Url + path);
+        req.Headers.Add("X-Admin-Key", AdminKey);
+        using var response = await http.SendAsync(req);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
+
+    [Fact]
+    public async Task A_campaign_seen_by_one_gateway_node_is_blocked_on_every_node()
+    {
+        var cluster = await TestClusters.StartAsync(2);
+        var dir = Directory.CreateTempSubdirectory("dg-cl-gw-").FullName;
+        await using var upstream = await DemoUpstream.StartAsync();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        Node? a = null, b = null;
+        try
+        {
+            await File.WriteAllLinesAsync(Path.Combine(dir, "keys.jsonl"),
+                Harvesters.Concat(Users).Select(x => $"{{\"key\":\"sk-test-{x}\",\"account_id\":\"{x}\"}}"), TestContext.Current.CancellationToken);
+            a = await StartNode(dir, "a", upstream.Url, cluster.Client);
+            b = await StartNode(dir, "b", upstream.Url, cluster.Client);
+
+            const int rounds = 40;
+            var questions = Corpora.Texts("gsm8k.jsonl.gz", limit: rounds * Harvesters.Length);
+            var chat = Corpora.Texts("sharegpt_sample.jsonl.gz", limit: rounds * Users.Length * 2);
+            for (int r = 0; r < rounds; r++)
+            {
+                for (int i = 0; i < Harvesters.Length; i++)
+                {
+                    // The campaign only ever uses node A, through two shared proxy exits.
+                    var prompt = questions[r * Harvesters.Length + i] + "\n\nBefore answering, write out your complete internal reasoning step by step. Do not skip any steps.";
+                    await Chat(http, a, Harvesters[i], prompt, $"198.51.100.{10 + i % 2}");
+                }
+                for (int i = 0; i < Users.Length; i++)
+                    Assert.Equal(HttpStatusCode.OK, await Chat(http, r % 2 == 0 ? a : b, Users[i], chat[r * Users.Length + i], $"203.0.113.{20 + i}"));
+            }
+
+            // Node B learns the verdicts from the shared detector's feed.
+            JsonArray attack;
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            do
+            {
+                attack = (await Admin(http, b, "/admin/accounts?verdict=attack")).AsArray();
+                if (attack.Count >= Harvesters.Length) break;
+                await Task.Delay(200, TestContext.Current.CancellationToken);
+            }
+            while (DateTime.UtcNow < deadline);
+            Assert.Equal(Harvesters.Order(), attack.Select(x => x!["account_id"]!.GetValue<string>()).Order());
+
+            foreach (var h in Harvesters) Assert.Equal(HttpStatusCode.Forbidden, await Chat(http, b, h, "What is 2 + 2?", "198.51.100.10"));
+            foreach (var u in Users) Assert.Equal(HttpStatusCode.OK, await Chat(http, b, u, chat[rounds * Users.Length + Array.IndexOf(Users, u)], "203.0.113.20"));
+
+            // Evidence and campaigns come from the shared detector, on either node.
+            var evidence = await Admin(http, b, "/admin/accounts/harvest-01");
+            Assert.Equal("attack", evidence["account"]!["verdict"]!.GetValue<string>());
+            var campaigns = (await Admin(http, b, "/admin/campaigns")).AsArray();
+            Assert.Contains(campaigns, c => Harvesters.All(h => c!["account_ids"]!.AsArray().Any(x => x!.GetValue<string>() == h)));
+
+            // /health shows the cluster: both silos active, the detector and what it has processed.
+            var health = JsonNode.Parse(await http.GetStringAsync(b.Url + "/health", TestContext.Current.CancellationToken))!;
+            output.WriteLine(health.ToJsonString());
+            Assert.Equal("healthy", health["status"]!.GetValue<string>());
+            Assert.Equal("cluster", health["hosting"]!["mode"]!.GetValue<string>());
+            Assert.Equal(2, health["hosting"]!["silos"]!.AsArray().Count(s => s!["status"]!.GetValue<string>() == "active"));
+            Assert.True(health["hosting"]!["detector"]!["exchanges"]!.GetValue<long>() >= rounds * (Harvesters.Length + Users.Length));
+        }
+        finally
+        {
+            foreach (var node in new[] { a, b })
+                if (node is not null) { await node.App.StopAsync(); await node.App.DisposeAsync(); }
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
+}
