@@ -12,7 +12,8 @@ namespace DistillGuard.Cluster.Tests;
 /// </summary>
 public sealed class ClusterEquivalenceTests(ITestOutputHelper output)
 {
-    private static async Task<(ClusterScanResult Result, List<string> Errors)> ScanOnCluster(TestCluster cluster, string detector, int batchLines, Action<long>? progress = null)
+    private static async Task<(ClusterScanResult Result, List<string> Errors)> ScanOnCluster(TestCluster cluster, string detector, int batchLines,
+        Action<long>? progress = null, int analysisWindow = 4)
     {
         var reader = new ExchangeLogReader(SampleTraffic.Sources);
         var errors = new List<string>();
@@ -21,6 +22,7 @@ public sealed class ClusterEquivalenceTests(ITestOutputHelper output)
             BatchLines = batchLines,
             CallTimeout = TimeSpan.FromSeconds(3),
             Progress = progress,
+            AnalysisWindow = analysisWindow,
         };
         var result = await client.ScanAsync(detector, new DetectorSettings(), SampleTraffic.AccountList(), reader,
             e => errors.Add(e.ToString()), () => SampleTraffic.InputOf(reader, errors), includeBenign: false, TestContext.Current.CancellationToken);
@@ -40,13 +42,15 @@ public sealed class ClusterEquivalenceTests(ITestOutputHelper output)
         Assert.Equal(SampleTraffic.Canonical(expected), SampleTraffic.Canonical(actual));
     }
 
-    [Fact]
-    public async Task Three_silos_produce_the_same_findings_as_the_single_process_scan()
+    [Theory]
+    [InlineData(0)] // the detector analyses every exchange itself
+    [InlineData(4)] // the silos' stateless analysis workers analyse batches ahead of it
+    public async Task Three_silos_produce_the_same_findings_as_the_single_process_scan(int analysisWindow)
     {
         var cluster = await TestClusters.StartAsync(3);
         try
         {
-            var (result, errors) = await ScanOnCluster(cluster, "equivalence", batchLines: 256);
+            var (result, errors) = await ScanOnCluster(cluster, "equivalence", batchLines: 256, analysisWindow: analysisWindow);
             var embedded = SampleTraffic.Embedded.Value;
 
             Assert.Empty(errors);

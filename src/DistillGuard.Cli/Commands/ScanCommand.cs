@@ -40,12 +40,17 @@ internal static class ScanCommand
         var redaction = new RedactionOptions();
         var onCluster = new Option<bool>("--cluster") { Description = "Run the engine on an Orleans cluster of 'distillguard silo' processes (see docs/cluster.md)" };
         var job = new Option<string?>("--job") { Description = "Name of the cluster detector for this scan (default: a fresh unique name)" };
+        var window = new Option<int>("--analysis-window")
+        {
+            Description = "With --cluster: batches analysed ahead on the silos' analysis workers while the detector applies earlier ones (0: the detector analyses)",
+            DefaultValueFactory = _ => 4,
+        };
         var cluster = new ClusterOptions();
         var stats = new Option<bool>("--stats") { Description = "Print throughput, peak memory and engine state size to standard error (one JSON line)" };
 
         var command = new Command("scan", "Find distillation campaigns in LLM API exchange logs")
         {
-            paths, accounts, outDir, format, failOn, reference, all, evidence, disposable, quiet, export, stats, onCluster, job,
+            paths, accounts, outDir, format, failOn, reference, all, evidence, disposable, quiet, export, stats, onCluster, job, window,
         };
         redaction.AddTo(command);
         cluster.AddTo(command);
@@ -88,6 +93,7 @@ internal static class ScanCommand
                 Stats = result.GetValue(stats),
                 Cluster = result.GetValue(onCluster) ? cluster.Read(result) : null,
                 Job = result.GetValue(job),
+                AnalysisWindow = Math.Max(0, result.GetValue(window)),
             };
             bool interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
             var runner = new ScanRunner(AnsiConsole.Console, Console.Out, Console.Error, interactive);

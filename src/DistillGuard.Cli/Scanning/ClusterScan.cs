@@ -64,6 +64,7 @@ internal static class ClusterScan
         var client = new ClusterScanClient(host.Services.GetRequiredService<IClusterClient>(), line => stderr.WriteLine("cluster: " + line))
         {
             CallTimeout = settings.FastFailureDetection ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(15),
+            AnalysisWindow = request.AnalysisWindow,
             Progress = n =>
             {
                 if (request.Quiet || clock.Elapsed.TotalSeconds - lastProgress < 5) return;
@@ -79,7 +80,7 @@ internal static class ClusterScan
             double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
             if (!request.Quiet || request.Stats)
                 stderr.WriteLine($"cluster: job {job}: {reader.Exchanges:N0} exchanges in {seconds:F1} s ({reader.Exchanges / seconds:N0}/s), " +
-                                 $"detector ended on silo {result.Status.Silo} (replayed {result.Status.Replayed} entries at its last activation), {result.Retries} retried calls");
+                                 $"detector ended on silo {result.Status.Silo} (replayed {result.Status.Replayed} entries at its last activation; busy {result.Status.BusyMs / 1000.0:F1} s), {result.Retries} retried calls");
             if (reader.LinesRead > 0 && reader.Exchanges == 0)
                 stderr.WriteLine("warning: no line of the input was a valid exchange; see docs/exchange-log.md for the format");
             return (result.Findings, ExitCodes.Ok);

@@ -23,4 +23,6 @@ internal sealed record ScanRequest
     public DistillGuard.Cluster.Hosting.ClusterSettings? Cluster { get; init; }
     /// <summary>The cluster detector's name (<c>--job</c>); default: a fresh unique name.</summary>
     public string? Job { get; init; }
+    /// <summary>Batches analysed ahead by the cluster's analysis workers (<c>--analysis-window</c>); 0 = the detector analyses.</summary>
+    public int AnalysisWindow { get; init; } = 4;
 }

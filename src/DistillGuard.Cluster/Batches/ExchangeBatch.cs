@@ -29,4 +29,16 @@ public sealed class ExchangeBatch
 
     /// <summary>The writer's own 1-based sequence number of this entry (with <see cref="Origin"/>); makes retries idempotent.</summary>
     [Id(5)] public long OriginSequence { get; init; }
+
+    /// <summary>
+    /// The lines' analyses from an analysis worker (<see cref="Analysis.IAnalysisGrain"/>), or null to analyse them in
+    /// the detector. Not stored in the log: a replay analyses again, with the same result.
+    /// </summary>
+    [Id(6)] public byte[]? Analyses { get; init; }
+
+    /// <summary>A copy of this entry carrying <paramref name="analyses"/>.</summary>
+    public ExchangeBatch WithAnalyses(byte[] analyses) => new()
+    {
+        Kind = Kind, Sequence = Sequence, Count = Count, Payload = Payload, Origin = Origin, OriginSequence = OriginSequence, Analyses = analyses,
+    };
 }

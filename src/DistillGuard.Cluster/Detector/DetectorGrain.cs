@@ -24,7 +24,7 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
     private readonly ILogger<DetectorGrain> _logger;
     private readonly string _silo;
     private readonly DetectorReplica _replica = new();
-    private long _replayed, _replayMs;
+    private long _replayed, _replayMs, _busy;
     private byte[]? _findings;
     private readonly VerdictFeed _feed = new();
     private readonly Guid _epoch = Guid.NewGuid();
@@ -75,6 +75,7 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
         Accounts = _replica.Engine?.AccountCount ?? 0,
         Replayed = _replayed,
         ReplayMs = _replayMs,
+        BusyMs = (long)Stopwatch.GetElapsedTime(0, _busy).TotalMilliseconds,
     });
 
     /// <inheritdoc />
@@ -154,16 +155,44 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
         return _replica.Engine.Campaigns.Count;
     }
 
-    /// <summary>Appends an entry at the end of the durable log, then applies it.</summary>
+    /// <summary>
+    /// Appends an entry at the end of the durable log and applies it. The two overlap (the Redis round trip runs while
+    /// the engine works), and the call returns — acknowledging the entry — only once both are done. If the append
+    /// fails, the state already holds the entry: the activation is dropped, and the next one replays the log.
+    /// </summary>
     private async Task Append(ExchangeBatch entry)
     {
-        if (!await _log.AppendAsync(Key, entry.Sequence, ExchangeBatchCodec.Encode(entry)))
+        var appended = _log.AppendAsync(Key, entry.Sequence, ExchangeBatchCodec.Encode(entry));
+        long before = _replica.Exchanges;
+        long t0 = Stopwatch.GetTimestamp();
+        try
+        {
+            _replica.Apply(entry);
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+        finally
+        {
+            _busy += Stopwatch.GetTimestamp() - t0;
+        }
+        bool ok;
+        try
+        {
+            ok = await appended;
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+        if (!ok)
         {
             DeactivateOnIdle();
             throw new DetectorConflictException($"detector {Key}: its log was appended to by another activation; retry");
         }
-        long before = _replica.Exchanges;
-        _replica.Apply(entry);
         ExchangesApplied.Add(_replica.Exchanges - before);
     }
 

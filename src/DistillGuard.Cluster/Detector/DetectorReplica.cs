@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DistillGuard.Cluster.Batches;
+using DistillGuard.Core.Analysis;
 using DistillGuard.Core.Engine;
 using DistillGuard.Core.Exchanges;
 using DistillGuard.Core.Findings;
@@ -19,6 +20,8 @@ public sealed class DetectorReplica
 {
     private readonly ExchangeParser _parser = new();
     private readonly Exchange _exchange = new();
+    private readonly ExchangeAnalysis _analysis = new();
+    private readonly Dictionary<string, string> _datasets = new(StringComparer.Ordinal);
     private FindingsDocument? _finished;
 
     /// <summary>The engine, once the settings entry was applied; null before.</summary>
@@ -69,16 +72,7 @@ public sealed class DetectorReplica
                 foreach (var m in accounts) engine.RegisterAccount(m);
                 break;
             case BatchKind.Exchanges:
-                var e2 = EngineOrThrow();
-                ExchangeBatchCodec.ForEachLine(entry.Payload, (line, source, number) =>
-                {
-                    if (_parser.Parse(line, _exchange) is not null || _exchange.AccountId.IsEmpty)
-                    {
-                        Rejected++;
-                        return;
-                    }
-                    e2.Process(_exchange, source, number);
-                });
+                ApplyExchanges(EngineOrThrow(), entry);
                 break;
             case BatchKind.Recompute:
                 EngineOrThrow().Finish();
@@ -88,6 +82,29 @@ public sealed class DetectorReplica
         }
         if (entry.Origin is not null) _origins[entry.Origin] = entry.OriginSequence;
         Applied++;
+    }
+
+    private void ApplyExchanges(DetectionEngine engine, ExchangeBatch entry)
+    {
+        var analyses = entry.Analyses;
+        int at = 0;
+        ExchangeBatchCodec.ForEachLine(entry.Payload, (line, source, number) =>
+        {
+            bool analysed = false;
+            if (analyses is not null)
+            {
+                if (at >= analyses.Length) throw new InvalidDataException("detector entry: fewer analyses than lines");
+                (int read, analysed) = ExchangeAnalysisCodec.Read(analyses.AsSpan(at), _analysis, _datasets);
+                at += read;
+            }
+            if (_parser.Parse(line, _exchange) is not null || _exchange.AccountId.IsEmpty)
+            {
+                Rejected++;
+                return;
+            }
+            if (analysed) engine.Process(_exchange, _analysis, source, number);
+            else engine.Process(_exchange, source, number);
+        });
     }
 
     /// <summary>

@@ -94,6 +94,9 @@ public sealed record DetectorStatus
 
     /// <summary>Milliseconds the replay took.</summary>
     [Id(5)] public long ReplayMs { get; init; }
+
+    /// <summary>Milliseconds this activation spent applying entries (the single writer's busy time; replay excluded).</summary>
+    [Id(6)] public long BusyMs { get; init; }
 }
 
 /// <summary>What <see cref="IDetectorGrain.Finish"/> needs from the client.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using DistillGuard.Cluster.Analysis;
 using DistillGuard.Cluster.Batches;
 using DistillGuard.Cluster.Client;
 using DistillGuard.Cluster.Detector;
@@ -46,6 +47,12 @@ public sealed class ClusterScanClient
 
     /// <summary>How long the client waits for one call before it retries it (see <see cref="RetryingCaller.CallTimeout"/>).</summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Batches analysed ahead by the cluster's stateless analysis workers (<see cref="IAnalysisGrain"/>) while the
+    /// detector applies earlier ones; 0 to let the detector analyse (one silo's core does everything).
+    /// </summary>
+    public int AnalysisWindow { get; init; } = 4;
 
     /// <summary>Called after every acknowledged batch with the number of exchanges acknowledged so far.</summary>
     public Action<long>? Progress { get; init; }
@@ -105,15 +112,33 @@ public sealed class ClusterScanClient
         }, stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         long exchanges = 0;
+        // Batches in analysis on the workers, oldest first; the detector takes them strictly in order.
+        var ahead = new Queue<(ExchangeBatch Batch, Task<byte[]> Analyses)>();
+        async Task SubmitOldest()
+        {
+            var (batch, analyses) = ahead.Dequeue();
+            await Submit(grain, batch.WithAnalyses(await analyses), caller, stop.Token);
+            sequence = batch.Sequence + 1;
+            exchanges += batch.Count;
+            Progress?.Invoke(exchanges);
+        }
         try
         {
             await foreach (var batch in batches.Reader.ReadAllAsync(stop.Token))
             {
-                await Submit(grain, batch, caller, stop.Token);
-                sequence = batch.Sequence + 1;
-                exchanges += batch.Count;
-                Progress?.Invoke(exchanges);
+                if (AnalysisWindow <= 0)
+                {
+                    await Submit(grain, batch, caller, stop.Token);
+                    sequence = batch.Sequence + 1;
+                    exchanges += batch.Count;
+                    Progress?.Invoke(exchanges);
+                    continue;
+                }
+                var worker = _grains.GetGrain<IAnalysisGrain>(batch.Sequence % 64);
+                ahead.Enqueue((batch, caller.CallAsync(() => worker.Analyze(batch), $"analysis of entry {batch.Sequence}", stop.Token)));
+                while (ahead.Count > AnalysisWindow) await SubmitOldest();
             }
+            while (ahead.Count > 0) await SubmitOldest();
         }
         catch (ChannelClosedException e) when (e.InnerException is not null)
         {

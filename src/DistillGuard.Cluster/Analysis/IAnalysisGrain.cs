@@ -1,0 +1,17 @@
+using DistillGuard.Cluster.Batches;
+
+namespace DistillGuard.Cluster.Analysis;
+
+/// <summary>
+/// The stateless part of detection (parsing, normalisation, signals, MinHash bands, reference look-ups) as a
+/// stateless worker: Orleans runs as many activations per silo as it has cores, on whichever silo takes the call, so
+/// this work spreads over the cluster while the detector that keeps the state stays one writer.
+/// </summary>
+public interface IAnalysisGrain : IGrainWithIntegerKey
+{
+    /// <summary>Analyses every line of an exchange batch.</summary>
+    /// <param name="batch">An <see cref="BatchKind.Exchanges"/> entry.</param>
+    /// <returns>The analyses, one per line in order, encoded by <see cref="Core.Analysis.ExchangeAnalysisCodec"/>.</returns>
+    /// <exception cref="ArgumentException">The entry is not an exchange batch.</exception>
+    Task<byte[]> Analyze(ExchangeBatch batch);
+}
