@@ -2,12 +2,17 @@ using System.CommandLine;
 using System.Net;
 using DistillGuard.Cli.Scanning;
 using DistillGuard.Cluster.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace DistillGuard.Cli.Commands;
 
-/// <summary><c>distillguard silo [--redis CONN] [--cluster-id ID] [--address IP] [--silo-port N] [--gateway-port N]</c>.</summary>
+/// <summary><c>distillguard silo [--redis CONN] [--cluster-id ID] [--address IP] [--silo-port N] [--gateway-port N] [--http URL]</c>.</summary>
 internal static class SiloCommand
 {
     public static Command Create()
@@ -16,10 +21,11 @@ internal static class SiloCommand
         var siloPort = new Option<int>("--silo-port") { Description = "Silo-to-silo port", DefaultValueFactory = _ => 11111 };
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Client gateway port", DefaultValueFactory = _ => 30000 };
         var verbose = new Option<bool>("--verbose") { Description = "Log Orleans' own information messages too" };
+        var http = new Option<string?>("--http") { Description = "Also serve /health (cluster membership) and /metrics (Prometheus) on this URL, e.g. http://127.0.0.1:9101" };
         var cluster = new ClusterOptions();
         var command = new Command("silo", "Run an Orleans silo that hosts detectors for 'scan --cluster' (membership and detector logs in Redis; see docs/cluster.md)")
         {
-            address, siloPort, gatewayPort, verbose,
+            address, siloPort, gatewayPort, verbose, http,
         };
         cluster.AddTo(command);
         command.SetAction(async (result, cancel) =>
@@ -30,7 +36,14 @@ internal static class SiloCommand
                 Console.Error.WriteLine($"error: --address: expected an IP address, got '{result.GetValue(address)}'");
                 return ExitCodes.Usage;
             }
-            var builder = Host.CreateApplicationBuilder();
+            var httpUrl = result.GetValue(http);
+            if (httpUrl is not null && !Uri.TryCreate(httpUrl, UriKind.Absolute, out _))
+            {
+                Console.Error.WriteLine($"error: --http: expected an absolute URL such as http://127.0.0.1:9101, got '{httpUrl}'");
+                return ExitCodes.Usage;
+            }
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls(httpUrl ?? "http://127.0.0.1:0");
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole(o =>
             {
@@ -46,9 +59,28 @@ internal static class SiloCommand
                 builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
             }
             builder.UseOrleans(silo => silo.UseDistillGuardCluster(settings, ip, result.GetValue(siloPort), result.GetValue(gatewayPort)));
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            if (httpUrl is not null)
+                builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter("DistillGuard.Cluster", "Microsoft.Orleans").AddPrometheusExporter());
             try
             {
-                using var host = builder.Build();
+                await using var host = builder.Build();
+                if (httpUrl is not null)
+                {
+                    host.MapGet("/health", async (IGrainFactory grains, ILocalSiloDetails local, CancellationToken ct) =>
+                    {
+                        var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false).WaitAsync(TimeSpan.FromSeconds(5), ct);
+                        return Results.Json(new
+                        {
+                            status = "healthy",
+                            silo = local.SiloAddress.ToParsableString(),
+                            cluster_id = settings.ClusterId,
+                            silos = hosts.OrderBy(h => h.Key.ToParsableString(), StringComparer.Ordinal)
+                                .Select(h => new { address = h.Key.ToParsableString(), status = h.Value.ToString().ToLowerInvariant() }),
+                        });
+                    });
+                    host.MapPrometheusScrapingEndpoint("/metrics");
+                }
                 await host.StartAsync(cancel);
                 Console.Error.WriteLine($"distillguard silo {ip}:{result.GetValue(siloPort)} (gateway {result.GetValue(gatewayPort)}) joined cluster '{settings.ClusterId}' through Redis {settings.Redis} (Ctrl+C to stop)");
                 await host.WaitForShutdownAsync(cancel);
