@@ -91,7 +91,8 @@ public static class GatewayApp
         {
             builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
             // ASP.NET Core's per-request information would drown the gateway's own messages.
-            builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("System.Net.Http", LogLevel.Warning);
+            builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("System.Net.Http", LogLevel.Warning)
+                .AddFilter("Yarp", LogLevel.Warning).AddFilter("Orleans", LogLevel.Warning);
         }
         builder.Services.AddHttpForwarder();
 

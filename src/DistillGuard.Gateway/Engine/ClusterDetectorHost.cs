@@ -31,7 +31,7 @@ public sealed class ClusterDetectorHost : IDetectorHost
     public const int PollMilliseconds = 200;
 
     private readonly IGrainFactory _grains;
-    private readonly IDetectorGrain _detector;
+    private IDetectorGrain? _grain; // resolved once the client has connected (it learns grain types from the cluster)
     private readonly string _name;
     private readonly byte[] _settings;
     private readonly VerdictBoard _board;
@@ -68,7 +68,6 @@ public sealed class ClusterDetectorHost : IDetectorHost
         _started = started ?? Task.CompletedTask;
         _grains = grains;
         _name = detector;
-        _detector = grains.GetGrain<IDetectorGrain>(detector);
         _settings = settings.ToJson();
         _board = board;
         _store = store;
@@ -89,6 +88,8 @@ public sealed class ClusterDetectorHost : IDetectorHost
     /// <inheritdoc />
     public bool Ready => _ready;
 
+    private IDetectorGrain Detector => _grain ?? throw new InvalidOperationException($"the cluster detector '{_name}' is not connected yet");
+
     /// <inheritdoc />
     public Exception? Failure { get; private set; }
 
@@ -106,7 +107,8 @@ public sealed class ClusterDetectorHost : IDetectorHost
         try
         {
             await _started.WaitAsync(_stop.Token);
-            await _caller.CallAsync(() => _detector.Open(_settings), "open", _stop.Token);
+            _grain = _grains.GetGrain<IDetectorGrain>(_name);
+            await _caller.CallAsync(() => Detector.Open(_settings), "open", _stop.Token);
             _ready = true;
             _log.LogInformation("Cluster detector {Detector} ready (writer {Origin})", _name, _origin);
             var builder = new ExchangeBatchBuilder();
@@ -125,7 +127,7 @@ public sealed class ClusterDetectorHost : IDetectorHost
                 }
                 int count = builder.Count;
                 var batch = builder.Build(0, _origin, ++sequence);
-                await _caller.CallAsync(() => _detector.Ingest(batch), $"batch {sequence}", _stop.Token);
+                await _caller.CallAsync(() => Detector.Ingest(batch), $"batch {sequence}", _stop.Token);
                 _metrics.ExchangesAnalysed.Add(count);
             }
         }
@@ -149,7 +151,7 @@ public sealed class ClusterDetectorHost : IDetectorHost
             {
                 await Task.Delay(PollMilliseconds, _stop.Token);
                 if (!_ready) continue;
-                var page = await _caller.CallAsync(() => _detector.VerdictsSince(_epoch, _version), "verdicts", _stop.Token);
+                var page = await _caller.CallAsync(() => Detector.VerdictsSince(_epoch, _version), "verdicts", _stop.Token);
                 _epoch = page.Epoch;
                 _version = page.Version;
                 foreach (var v in JsonSerializer.Deserialize<List<AccountVerdict>>(page.Verdicts) ?? [])
@@ -178,28 +180,29 @@ public sealed class ClusterDetectorHost : IDetectorHost
     /// <inheritdoc />
     public async Task<AccountFinding?> AccountAsync(string accountId, CancellationToken cancel)
     {
-        var bytes = await _caller.CallAsync(() => _detector.Account(accountId), "account", cancel);
+        var bytes = await _caller.CallAsync(() => Detector.Account(accountId), "account", cancel);
         return bytes is null ? null : JsonSerializer.Deserialize<AccountFinding>(bytes);
     }
 
     /// <inheritdoc />
     public async Task<FindingsDocument> FindingsAsync(CancellationToken cancel)
     {
-        var bytes = await _caller.CallAsync(_detector.CurrentFindings, "findings", cancel);
+        var bytes = await _caller.CallAsync(Detector.CurrentFindings, "findings", cancel);
         using var stream = new MemoryStream(bytes);
         return FindingsJson.Read(stream);
     }
 
     /// <inheritdoc />
-    public Task<int> RecomputeAsync(CancellationToken cancel) => _caller.CallAsync(_detector.Recompute, "recompute", cancel);
+    public Task<int> RecomputeAsync(CancellationToken cancel) => _caller.CallAsync(Detector.Recompute, "recompute", cancel);
 
     /// <inheritdoc />
     public async Task<object?> HealthAsync(CancellationToken cancel)
     {
+        if (_grain is null) return new { mode = "cluster", detector = new { name = _name }, state = "connecting" };
         try
         {
             var hosts = await _grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false).WaitAsync(TimeSpan.FromSeconds(5), cancel);
-            var status = await _detector.Status().WaitAsync(TimeSpan.FromSeconds(5), cancel);
+            var status = await Detector.Status().WaitAsync(TimeSpan.FromSeconds(5), cancel);
             Interlocked.Exchange(ref _replayed, status.Replayed);
             return new
             {
@@ -209,7 +212,7 @@ public sealed class ClusterDetectorHost : IDetectorHost
                     .Select(h => new { address = h.Key.ToParsableString(), status = h.Value.ToString().ToLowerInvariant() }).ToList(),
             };
         }
-        catch (Exception e) when (RetryingCaller.IsTransient(e) || e is OperationCanceledException)
+        catch (Exception e) when (RetryingCaller.IsTransient(e) || e is OperationCanceledException or InvalidOperationException)
         {
             return new { mode = "cluster", detector = new { name = _name }, error = "cluster unreachable: " + e.Message };
         }
