@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using DistillGuard.Core.Exchanges;
 using DistillGuard.Core.Text;
 
@@ -108,6 +109,8 @@ public sealed class SignalPipeline
     public void Evaluate(Exchange exchange, ReadOnlySpan<char> prompt, int userStart, in ExchangeContext context, Span<float> scores, ReadOnlySpan<PhraseHit> systemHits) =>
         Evaluate(exchange, prompt, userStart, context, scores, systemHits, true);
 
+    // Two 6 KiB hit buffers per exchange: not zeroed (only the prefixes written here are read), which was ~2% of a scan.
+    [SkipLocalsInit]
     private void Evaluate(Exchange exchange, ReadOnlySpan<char> prompt, int userStart, in ExchangeContext context, Span<float> scores, ReadOnlySpan<PhraseHit> systemHits, bool split)
     {
         scores[..SignalKinds.Count].Clear();

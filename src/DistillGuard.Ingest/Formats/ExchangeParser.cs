@@ -133,7 +133,7 @@ public sealed class ExchangeParser
     {
         int max = r.HasValueSequence ? checked((int)r.ValueSequence.Length) : r.ValueSpan.Length;
         if (_scratch.Length < max) _scratch = new char[Math.Max(max, _scratch.Length * 2)];
-        int n = r.CopyString(_scratch);
+        int n = JsonStringCopier.Copy(ref r, _scratch);
         return _scratch.AsSpan(0, n);
     }
 

@@ -366,7 +366,7 @@ public static class RequestParser
     internal static bool AddText(ref Utf8JsonReader r, Exchange x, MessageRole role, int index)
     {
         var dest = x.ReserveSegment(r.ValueSpan.Length);
-        int n = r.CopyString(dest);
+        int n = JsonStringCopier.Copy(ref r, dest);
         return x.CommitSegment(role, index, n);
     }
 }
