@@ -49,6 +49,9 @@ public sealed class ExchangeAnalyzer
     private readonly ReferenceIndex _reference;
     private readonly ReferenceIndex _publicTemplates;
     private readonly char[] _prompt = new char[(SystemCap + EarlierUserTotal + LastUserHead + LastUserTail) * 2 + 64];
+    private bool _frontIsSystem;     // _prompt[.._frontLength] holds the normalised system text of raw-text hash _frontHash
+    private ulong _frontHash;
+    private int _frontLength;
     private readonly ulong[] _tokens = new ulong[MaxTokens];
     private readonly ulong[] _shingles = new ulong[MaxTokens];
     private readonly ulong[] _frame = new ulong[FrameEdgeTokens * 2];
@@ -128,7 +131,9 @@ public sealed class ExchangeAnalyzer
         var cached = hasSystem ? _systemCache.Find(systemHash) : null;
         if (cached is not null)
         {
-            cached.Normalized.AsSpan(0, cached.Length).CopyTo(prompt);
+            // Nothing after the system part ever writes into it, so when the previous exchange had the same system
+            // prompt its normalised text is still at the front of the buffer.
+            if (!_frontIsSystem || _frontHash != systemHash || _frontLength != cached.Length) cached.Normalized.AsSpan(0, cached.Length).CopyTo(prompt);
             w = cached.Length;
         }
         else if (hasSystem)
@@ -146,6 +151,9 @@ public sealed class ExchangeAnalyzer
             }
         }
         int userStart = w;
+        _frontIsSystem = hasSystem;
+        _frontHash = systemHash;
+        _frontLength = w;
 
         // Earlier new user messages (heads only), then the newest user message (head and tail).
         budget = EarlierUserTotal;
@@ -196,7 +204,7 @@ public sealed class ExchangeAnalyzer
             systemKey = IndicatorKey.Make(IndicatorKind.SystemTemplate, Hash64.Of(prompt[..Math.Min(userStart, SystemKeyChars)]));
             int hits = _pipeline.MatchPhrases(prompt[..userStart], _systemHits);
             systemHits = _systemHits.AsSpan(0, hits);
-            _systemCache.Add(systemHash, prompt[..userStart], systemHits, result.SystemIsPublic, systemKey);
+            if (_systemCache.Admit(systemHash)) _systemCache.Add(systemHash, prompt[..userStart], systemHits, result.SystemIsPublic, systemKey);
         }
 
         // Tokens of the newest user message: reference look-up and the template frame.

@@ -25,10 +25,23 @@ internal sealed class SystemPromptCache
 
     private readonly Entry?[] _entries = new Entry?[Slots];
 
+    // Admission: a prompt is cached on its second sighting, so one-off system prompts (generated per request) cost
+    // no copy. Direct-mapped hashes of prompts seen once.
+    private readonly ulong[] _seenOnce = new ulong[Slots * 4];
+
     public Entry? Find(ulong hash)
     {
         var e = _entries[hash & (Slots - 1)];
         return e is not null && e.Hash == hash ? e : null;
+    }
+
+    /// <summary>Whether a prompt missing from the cache should be added: true on its second sighting.</summary>
+    public bool Admit(ulong hash)
+    {
+        ref ulong seen = ref _seenOnce[hash & (ulong)(_seenOnce.Length - 1)];
+        if (seen == hash) return true;
+        seen = hash;
+        return false;
     }
 
     public void Add(ulong hash, ReadOnlySpan<char> normalized, ReadOnlySpan<PhraseHit> hits, bool isPublic, ulong key)
