@@ -49,9 +49,6 @@ public sealed class ExchangeAnalyzer
     private readonly ReferenceIndex _reference;
     private readonly ReferenceIndex _publicTemplates;
     private readonly char[] _prompt = new char[(SystemCap + EarlierUserTotal + LastUserHead + LastUserTail) * 2 + 64];
-    private bool _frontIsSystem;     // _prompt[.._frontLength] holds the normalised system text of raw-text hash _frontHash
-    private ulong _frontHash;
-    private int _frontLength;
     private readonly ulong[] _tokens = new ulong[MaxTokens];
     private readonly ulong[] _shingles = new ulong[MaxTokens];
     private readonly ulong[] _frame = new ulong[FrameEdgeTokens * 2];
@@ -70,10 +67,7 @@ public sealed class ExchangeAnalyzer
         _publicTemplates = publicTemplates ?? ReferenceIndex.Empty;
     }
 
-    /// <summary>The normalised prompt of the last analysed exchange (valid until the next call).</summary>
-    public ReadOnlySpan<char> LastPrompt => _prompt.AsSpan(0, _promptLength);
 
-    private int _promptLength;
 
     /// <summary>
     /// Analyses <paramref name="x"/> into <paramref name="result"/> from the exchange alone (no registry facts: no
@@ -131,10 +125,10 @@ public sealed class ExchangeAnalyzer
         var cached = hasSystem ? _systemCache.Find(systemHash) : null;
         if (cached is not null)
         {
-            // Nothing after the system part ever writes into it, so when the previous exchange had the same system
-            // prompt its normalised text is still at the front of the buffer.
-            if (!_frontIsSystem || _frontHash != systemHash || _frontLength != cached.Length) cached.Normalized.AsSpan(0, cached.Length).CopyTo(prompt);
+            // Everything read from the system part (its phrase hits, public-template test, key) is cached, so its text
+            // is not written again: the user text starts where it would, after the separator a later Separate reads.
             w = cached.Length;
+            if (w > 0) prompt[w - 1] = cached.LastChar;
         }
         else if (hasSystem)
         {
@@ -151,9 +145,6 @@ public sealed class ExchangeAnalyzer
             }
         }
         int userStart = w;
-        _frontIsSystem = hasSystem;
-        _frontHash = systemHash;
-        _frontLength = w;
 
         // Earlier new user messages (heads only), then the newest user message (head and tail).
         budget = EarlierUserTotal;
@@ -180,7 +171,6 @@ public sealed class ExchangeAnalyzer
             }
         }
         int lastEnd = w;
-        _promptLength = w;
 
         // Public templates in the system prompt (its key then links nobody), the system template key and the system
         // part's phrase hits: from the cache, or computed and cached.
@@ -204,7 +194,7 @@ public sealed class ExchangeAnalyzer
             systemKey = IndicatorKey.Make(IndicatorKind.SystemTemplate, Hash64.Of(prompt[..Math.Min(userStart, SystemKeyChars)]));
             int hits = _pipeline.MatchPhrases(prompt[..userStart], _systemHits);
             systemHits = _systemHits.AsSpan(0, hits);
-            if (_systemCache.Admit(systemHash)) _systemCache.Add(systemHash, prompt[..userStart], systemHits, result.SystemIsPublic, systemKey);
+            if (_systemCache.Admit(systemHash)) _systemCache.Add(systemHash, userStart, prompt[userStart - 1], systemHits, result.SystemIsPublic, systemKey);
         }
 
         // Tokens of the newest user message: reference look-up and the template frame.

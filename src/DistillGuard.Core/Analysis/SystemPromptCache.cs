@@ -3,22 +3,25 @@ using DistillGuard.Core.Text;
 namespace DistillGuard.Core.Analysis;
 
 /// <summary>
-/// The analysis of recently seen system prompts, keyed by a 64-bit hash of their raw text: normalised text, phrase
-/// hits, public-template test and template key. Direct-mapped (<see cref="Slots"/> entries, a newer prompt replaces
-/// an older one in its slot), so memory is fixed: at most <see cref="Slots"/> × (2 × the system cap + hits) bytes.
+/// The analysis of recently seen system prompts, keyed by a 64-bit hash of their raw text: the normalised length and
+/// its last character, phrase hits, public-template test and template key — everything the analyzer reads from the
+/// system part, so a hit writes none of its text. Direct-mapped (<see cref="Slots"/> entries, a newer prompt replaces
+/// an older one in its slot), so memory is fixed: about <see cref="Slots"/> × (64 + 12 × hits) bytes.
 /// One per analyzer; not thread-safe.
 /// </summary>
 internal sealed class SystemPromptCache
 {
     /// <summary>Entries.</summary>
-    public const int Slots = 256;
+    public const int Slots = 4096;
 
     internal sealed class Entry
     {
         public ulong Hash;
-        public char[] Normalized = [];
         public int Length;
-        public PhraseHit[] Hits = [];
+        public char LastChar;
+        public PhraseHit[] HitBuffer = [];
+        public int HitCount;
+        public ReadOnlySpan<PhraseHit> Hits => HitBuffer.AsSpan(0, HitCount);
         public bool IsPublic;
         public ulong Key;
     }
@@ -27,7 +30,7 @@ internal sealed class SystemPromptCache
 
     // Admission: a prompt is cached on its second sighting, so one-off system prompts (generated per request) cost
     // no copy. Direct-mapped hashes of prompts seen once.
-    private readonly ulong[] _seenOnce = new ulong[Slots * 4];
+    private readonly ulong[] _seenOnce = new ulong[Slots * 2];
 
     public Entry? Find(ulong hash)
     {
@@ -44,14 +47,22 @@ internal sealed class SystemPromptCache
         return false;
     }
 
-    public void Add(ulong hash, ReadOnlySpan<char> normalized, ReadOnlySpan<PhraseHit> hits, bool isPublic, ulong key)
+    /// <summary>Caches a system prompt's analysis.</summary>
+    /// <param name="hash">Hash of its raw text.</param>
+    /// <param name="length">Length of its normalised text, separator included.</param>
+    /// <param name="lastChar">The last character of the normalised text (the separator a later step reads).</param>
+    /// <param name="hits">Its phrase hits.</param>
+    /// <param name="isPublic">Whether it contains a public template.</param>
+    /// <param name="key">Its template key.</param>
+    public void Add(ulong hash, int length, char lastChar, ReadOnlySpan<PhraseHit> hits, bool isPublic, ulong key)
     {
         ref var slot = ref _entries[hash & (Slots - 1)];
         slot ??= new Entry();
-        if (slot.Normalized.Length < normalized.Length) slot.Normalized = new char[normalized.Length];
-        normalized.CopyTo(slot.Normalized);
-        slot.Length = normalized.Length;
-        slot.Hits = hits.ToArray();
+        slot.Length = length;
+        slot.LastChar = lastChar;
+        if (slot.HitBuffer.Length < hits.Length) slot.HitBuffer = new PhraseHit[Math.Max(hits.Length, 8)];
+        hits.CopyTo(slot.HitBuffer);
+        slot.HitCount = hits.Length;
         slot.IsPublic = isPublic;
         slot.Key = key;
         slot.Hash = hash;
