@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using DistillGuard.Core.Indicators;
 using DistillGuard.Core.Profiles;
 using DistillGuard.Core.Scoring;
@@ -8,6 +9,16 @@ namespace DistillGuard.Core.Campaigns;
 /// <summary>Pools a community's evidence and scores it: content over all members' exchanges, behaviour, infrastructure and coordination.</summary>
 public static class CampaignAssessor
 {
+    private sealed class Scratch
+    {
+        public readonly List<bool> Rotating = new();
+        public readonly Dictionary<ulong, int> KeyCounts = new();
+        public readonly List<ulong> Keys = new();
+        public readonly HashSet<ulong> SharedNetwork = new();
+    }
+
+    [ThreadStatic] private static Scratch? t_scratch;
+
     /// <summary>Members needed before hour-of-day similarity counts as lockstep evidence.</summary>
     public const int LockstepMinMembers = 3;
 
@@ -20,9 +31,15 @@ public static class CampaignAssessor
         long first = long.MaxValue, last = long.MinValue;
         double behaviourSum = 0, infraSum = 0, cohesion = 0;
         int farmed = 0;
-        var rotating = new List<bool>(members.Count);
-        var keyCounts = new Dictionary<ulong, int>();
-        var keys = new List<ulong>();
+        // Collections reused between calls on a thread (campaigns are re-assessed often during a scan).
+        var reuse = t_scratch ??= new Scratch();
+        var rotating = reuse.Rotating;
+        var keyCounts = reuse.KeyCounts;
+        var keys = reuse.Keys;
+        var sharedNetwork = reuse.SharedNetwork;
+        rotating.Clear();
+        keyCounts.Clear();
+        sharedNetwork.Clear();
         Span<double> centroid = stackalloc double[24];
         int lockstepMembers = 0;
         foreach (var m in members)
@@ -42,7 +59,7 @@ public static class CampaignAssessor
             rotating.Add(infra.IpRotation >= 0.5f);
             if (infra.SharedPayment > 0 || infra.DisposableEmail > 0 || infra.CreationBurst > 0 || infra.NewAccount >= 1f) farmed++;
             CampaignGraph.KeysOf(m, keys);
-            foreach (var k in keys) keyCounts[k] = keyCounts.TryGetValue(k, out var n) ? n + 1 : 1;
+            foreach (var k in keys) CollectionsMarshal.GetValueRefOrAddDefault(keyCounts, k, out _)++;
             if (m.Exchanges >= 12)
             {
                 lockstepMembers++;
@@ -65,7 +82,6 @@ public static class CampaignAssessor
         // Shared indicators and what they say about the infrastructure.
         c.SharedIndicators.Clear();
         float sharedTemplates = 0, sharedPayment = 0, burst = 0;
-        var sharedNetwork = new HashSet<ulong>();
         foreach (var (key, n) in keyCounts)
         {
             if (n < 2) continue;

@@ -30,6 +30,8 @@ public sealed class CommunityTracker
     private readonly Dictionary<int, HashSet<int>> _members = new();
     private readonly Dictionary<int, Campaign> _campaigns = new();
     private readonly HashSet<int> _dirty = new();
+    private readonly Queue<int> _queue = new();
+    private readonly HashSet<int> _queued = new(), _touched = new();
     private readonly List<Neighbour> _neighbours = new();
     private readonly List<ulong> _keys = new();
     private readonly Dictionary<int, float> _labelScores = new();
@@ -64,10 +66,19 @@ public sealed class CommunityTracker
     public int Reconcile(int budget)
     {
         if (_dirty.Count == 0) return 0;
-        var queue = new Queue<int>(_dirty);
-        var queued = new HashSet<int>(_dirty);
+        // Reused between calls (cleared sets enumerate in insertion order, as new ones do).
+        var queue = _queue;
+        var queued = _queued;
+        var touched = _touched;
+        queue.Clear();
+        queued.Clear();
+        touched.Clear();
+        foreach (var d in _dirty)
+        {
+            queue.Enqueue(d);
+            queued.Add(d);
+        }
         _dirty.Clear();
-        var touched = new HashSet<int>();
         _touchedMembers.Clear();
         int work = 0;
         while (queue.Count > 0)
