@@ -172,5 +172,4 @@ public sealed class ClusterScanClient
         if (applied < batch.Sequence + 1)
             throw new InvalidOperationException($"the detector acknowledged entry {batch.Sequence} but holds only {applied} entries");
     }
-
 }
