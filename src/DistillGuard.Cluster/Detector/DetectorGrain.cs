@@ -12,8 +12,11 @@ namespace DistillGuard.Cluster.Detector;
 /// <summary>
 /// The detector grain: a <see cref="DetectorReplica"/> whose log lives in <see cref="IDetectorLog"/> (Redis by
 /// default). On activation — the first, or on another silo after the hosting silo was lost — it replays the log, so
-/// its state is exactly what it was after the last acknowledged entry.
+/// its state is exactly what it was after the last acknowledged entry. Never collected for idleness (a quiet gateway
+/// fleet's detector would otherwise pay a full replay at its next exchange); a scan's detector deactivates once its
+/// findings are collected and its log deleted.
 /// </summary>
+[CollectionAgeLimit(AlwaysActive = true)]
 public sealed class DetectorGrain : Grain, IDetectorGrain
 {
     private static readonly Meter Meter = new("DistillGuard.Cluster");
