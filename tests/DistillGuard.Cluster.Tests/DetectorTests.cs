@@ -38,6 +38,54 @@ public sealed class DetectorTests
     }
 
     [Fact]
+    public void An_entry_whose_payload_does_not_decode_is_skipped_the_same_way_at_every_replay()
+    {
+        var good = Exchanges(1, Line("a", 1), Line("b", 2));
+        var truncated = Exchanges(2, Line("a", 3), Line("c", 4));
+        var bad = new ExchangeBatch { Kind = BatchKind.Exchanges, Sequence = 2, Count = 2, Payload = truncated.Payload[..^10] };
+        var after = Exchanges(3, Line("d", 5));
+        DetectorReplica Replay()
+        {
+            var r = new DetectorReplica();
+            foreach (var e in new[] { Settings(), good, bad, after }) r.Apply(ExchangeBatchCodec.Decode(ExchangeBatchCodec.Encode(e)));
+            return r;
+        }
+        var first = Replay();
+        var second = Replay();
+        Assert.Equal(4, first.Applied);
+        Assert.Equal(1, first.RejectedEntries);
+        Assert.Contains("entry 2", first.LastRejection);
+        // The bad entry's first line (account a) was applied before the cut; "c" was lost, "d" after it was applied.
+        Assert.Equal(4, first.Exchanges);
+        Assert.NotNull(first.Engine!.Find("d"));
+        Assert.Null(first.Engine.Find("c"));
+        Assert.Equal((first.Applied, first.Exchanges, first.RejectedEntries), (second.Applied, second.Exchanges, second.RejectedEntries));
+    }
+
+    [Fact]
+    public async Task Entries_that_could_never_apply_are_refused_before_they_reach_the_log()
+    {
+        var cluster = await TestClusters.StartAsync(1);
+        try
+        {
+            var grain = cluster.Client.GetGrain<IDetectorGrain>("refusal-" + Guid.NewGuid().ToString("N"));
+            var noSettings = await Assert.ThrowsAsync<InvalidOperationException>(() => grain.Submit(Exchanges(0, Line("a", 1))));
+            Assert.Contains("does not start with its settings", noSettings.Message);
+            var badSettings = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+                grain.Submit(new ExchangeBatch { Kind = BatchKind.Settings, Sequence = 0, Count = 1, Payload = "{not json"u8.ToArray() }));
+            Assert.Contains("detector settings", badSettings.Message);
+            await foreach (var _ in MemoryDetectorLog.Shared.ReadAsync(grain.GetPrimaryKeyString(), TestContext.Current.CancellationToken)) Assert.Fail("a refused entry reached the log");
+            Assert.Equal(1, await grain.Submit(Settings()));
+            Assert.Contains("already applied", (await Assert.ThrowsAsync<InvalidOperationException>(() => grain.Submit(new ExchangeBatch { Kind = BatchKind.Settings, Sequence = 1, Count = 1, Payload = new DetectorSettings().ToJson() }))).Message);
+        }
+        finally
+        {
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_retried_entry_is_acknowledged_once_and_a_gap_is_refused()
     {
         var cluster = await TestClusters.StartAsync(1);

@@ -81,6 +81,8 @@ internal static class ClusterScan
             if (!request.Quiet || request.Stats)
                 stderr.WriteLine($"cluster: job {job}: {reader.Exchanges:N0} exchanges in {seconds:F1} s ({reader.Exchanges / seconds:N0}/s), " +
                                  $"detector ended on silo {result.Status.Silo} (replayed {result.Status.Replayed} entries at its last activation; busy {result.Status.BusyMs / 1000.0:F1} s), {result.Retries} retried calls");
+            if (result.Status.RejectedEntries + result.Status.RejectedLines > 0)
+                stderr.WriteLine($"warning: the cluster skipped {result.Status.RejectedEntries} log entries and {result.Status.RejectedLines} lines that did not decode on the silo (client and silo versions differ?); see the silo's log");
             if (reader.LinesRead > 0 && reader.Exchanges == 0)
                 stderr.WriteLine("warning: no line of the input was a valid exchange; see docs/exchange-log.md for the format");
             return (result.Findings, ExitCodes.Ok);

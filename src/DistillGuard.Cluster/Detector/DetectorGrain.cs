@@ -65,6 +65,7 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
         if (entry.Sequence > _replica.Applied)
             throw new InvalidOperationException($"detector {Key}: entry {entry.Sequence} arrived but the log holds {_replica.Applied} entries; entries in between were never acknowledged");
         if (_replica.Finished) throw new InvalidOperationException($"detector {Key} has finished; start a new detector for new traffic");
+        if (_replica.Validate(entry) is { } problem) throw new InvalidOperationException($"detector {Key}: {problem}");
         await Append(entry);
         return _replica.Applied;
     }
@@ -79,6 +80,8 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
         Replayed = _replayed,
         ReplayMs = _replayMs,
         BusyMs = (long)Stopwatch.GetElapsedTime(0, _busy).TotalMilliseconds,
+        RejectedEntries = _replica.RejectedEntries,
+        RejectedLines = _replica.Rejected,
     });
 
     /// <inheritdoc />
@@ -112,11 +115,13 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
         if (entry.Origin is null || entry.Kind != BatchKind.Exchanges) throw new ArgumentException("a live entry is an exchange batch with an origin", nameof(entry));
         if (_replica.Engine is null) throw new InvalidOperationException($"detector {Key} has no settings yet; call Open first");
         if (_replica.OriginSequences.TryGetValue(entry.Origin, out long last) && entry.OriginSequence <= last) return _replica.Applied;
-        await Append(new ExchangeBatch
+        var stored = new ExchangeBatch
         {
             Kind = entry.Kind, Sequence = _replica.Applied, Count = entry.Count, Payload = entry.Payload,
             Origin = entry.Origin, OriginSequence = entry.OriginSequence,
-        });
+        };
+        if (_replica.Validate(stored) is { } problem) throw new InvalidOperationException($"detector {Key}: {problem}");
+        await Append(stored);
         return _replica.Applied;
     }
 
@@ -166,11 +171,13 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
     private async Task Append(ExchangeBatch entry)
     {
         var appended = _log.AppendAsync(Key, entry.Sequence, ExchangeBatchCodec.Encode(entry));
-        long before = _replica.Exchanges;
+        long before = _replica.Exchanges, rejected = _replica.RejectedEntries;
         long t0 = Stopwatch.GetTimestamp();
         try
         {
             _replica.Apply(entry);
+            if (_replica.RejectedEntries > rejected)
+                _logger.LogError("detector {Detector}: {Rejection} (entry skipped)", Key, _replica.LastRejection);
         }
         catch
         {

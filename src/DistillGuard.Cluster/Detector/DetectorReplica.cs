@@ -41,14 +41,63 @@ public sealed class DetectorReplica
 
     private readonly Dictionary<string, long> _origins = new(StringComparer.Ordinal);
 
+    /// <summary>Entries whose payload did not decode (skipped, after any lines before the bad spot were applied).</summary>
+    public long RejectedEntries { get; private set; }
+
+    /// <summary>Why the last rejected entry was rejected, or null.</summary>
+    public string? LastRejection { get; private set; }
+
+    /// <summary>
+    /// Why <paramref name="entry"/> cannot be the next entry of the log, or null if it can. Hosts check this before
+    /// they append, so that the log never holds an entry that would stop every replay.
+    /// </summary>
+    public string? Validate(ExchangeBatch entry)
+    {
+        if (entry.Sequence != Applied) return $"entry {entry.Sequence} when entry {Applied} is next";
+        if (Finished) return "the detector has finished; it accepts no more entries";
+        if (entry.Kind == BatchKind.Settings)
+        {
+            if (Engine is not null) return "the detector's settings were already applied";
+            try
+            {
+                DetectorSettings.FromJson(entry.Payload);
+            }
+            catch (InvalidDataException e)
+            {
+                return e.Message;
+            }
+            return null;
+        }
+        if (!Enum.IsDefined(entry.Kind)) return $"unknown entry kind {entry.Kind}";
+        return Engine is null ? "the detector's log does not start with its settings" : null;
+    }
+
     /// <summary>Whether <see cref="Finish"/> ran (no further entries are accepted).</summary>
     public bool Finished => _finished is not null;
 
-    /// <summary>Applies the next entry of the log.</summary>
+    /// <summary>
+    /// Applies the next entry of the log. A payload that does not decode is skipped and counted in
+    /// <see cref="RejectedEntries"/> (deterministically: a replay applies and skips exactly the same), so one bad entry
+    /// cannot stop every later replay.
+    /// </summary>
     /// <param name="entry">The entry; its <see cref="ExchangeBatch.Sequence"/> must equal <see cref="Applied"/>.</param>
-    /// <exception cref="InvalidOperationException">Out of order, exchanges before settings, or after <see cref="Finish"/>.</exception>
-    /// <exception cref="InvalidDataException">The payload does not decode.</exception>
+    /// <exception cref="InvalidOperationException">Out of order, exchanges before settings, or after <see cref="Finish"/> (see <see cref="Validate"/>).</exception>
     public void Apply(ExchangeBatch entry)
+    {
+        try
+        {
+            ApplyEntry(entry);
+        }
+        catch (InvalidDataException e)
+        {
+            RejectedEntries++;
+            LastRejection = $"entry {entry.Sequence}: {e.Message}";
+        }
+        if (entry.Origin is not null) _origins[entry.Origin] = entry.OriginSequence;
+        Applied++;
+    }
+
+    private void ApplyEntry(ExchangeBatch entry)
     {
         if (entry.Sequence != Applied) throw new InvalidOperationException($"detector log entry {entry.Sequence} applied when entry {Applied} was expected");
         if (Finished) throw new InvalidOperationException("the detector has finished; it accepts no more entries");
@@ -80,8 +129,6 @@ public sealed class DetectorReplica
             default:
                 throw new InvalidDataException($"detector log entry: unknown kind {entry.Kind}");
         }
-        if (entry.Origin is not null) _origins[entry.Origin] = entry.OriginSequence;
-        Applied++;
     }
 
     private void ApplyExchanges(DetectionEngine engine, ExchangeBatch entry)

@@ -97,6 +97,12 @@ public sealed record DetectorStatus
 
     /// <summary>Milliseconds this activation spent applying entries (the single writer's busy time; replay excluded).</summary>
     [Id(6)] public long BusyMs { get; init; }
+
+    /// <summary>Log entries whose payload did not decode and were skipped (0 unless client and silo versions differ or data was corrupted).</summary>
+    [Id(7)] public long RejectedEntries { get; init; }
+
+    /// <summary>Exchange lines that did not parse on the silo and were skipped (0 unless versions differ: the client validates every line).</summary>
+    [Id(8)] public long RejectedLines { get; init; }
 }
 
 /// <summary>What <see cref="IDetectorGrain.Finish"/> needs from the client.</summary>
