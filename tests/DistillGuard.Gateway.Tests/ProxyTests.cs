@@ -168,10 +168,13 @@ public sealed class ProxyTests
             Upstream = "ftp://nowhere",
             Identity = new Configuration.IdentityOptions { KeyMapFile = "/nonexistent/keys.jsonl" },
             Policy = new PolicyOptions { Rules = [new PolicyRule { Verdict = "evil", MinRisk = 90, MaxRisk = 10 }] },
+            Cluster = new Configuration.GatewayClusterOptions { Enabled = true, Redis = " ", Detector = "" },
         }));
         Assert.Contains(e.Problems, p => p.StartsWith("Gateway:Upstream: an absolute http or https URL", StringComparison.Ordinal) && p.Contains("ftp://nowhere"));
         Assert.Contains(e.Problems, p => p.StartsWith("Gateway:Identity:KeyMapFile", StringComparison.Ordinal));
         Assert.Contains(e.Problems, p => p.StartsWith("Gateway:Policy:Rules:0:Verdict", StringComparison.Ordinal));
         Assert.Contains(e.Problems, p => p.StartsWith("Gateway:Policy:Rules:0:MinRisk/MaxRisk", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.StartsWith("Gateway:Cluster:Redis: a Redis configuration string", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.StartsWith("Gateway:Cluster:Detector: a detector name", StringComparison.Ordinal));
     }
 }
