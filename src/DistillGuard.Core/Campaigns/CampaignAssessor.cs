@@ -15,6 +15,16 @@ public static class CampaignAssessor
         public readonly Dictionary<ulong, int> KeyCounts = new();
         public readonly List<ulong> Keys = new();
         public readonly HashSet<ulong> SharedNetwork = new();
+
+        /// <summary>Entries above which the reused collections are released after use rather than kept (a campaign of thousands of members would otherwise pin megabytes).</summary>
+        private const int KeepAtMost = 4096;
+
+        public void Release()
+        {
+            if (KeyCounts.Count > KeepAtMost) { KeyCounts.Clear(); KeyCounts.TrimExcess(KeepAtMost); }
+            if (SharedNetwork.Count > KeepAtMost) { SharedNetwork.Clear(); SharedNetwork.TrimExcess(); }
+            if (Rotating.Count > KeepAtMost) { Rotating.Clear(); Rotating.Capacity = KeepAtMost; }
+        }
     }
 
     [ThreadStatic] private static Scratch? t_scratch;
@@ -128,6 +138,7 @@ public static class CampaignAssessor
             }
             lockstep = BehaviourScorer.Clamp((cosSum / lockstepMembers - 0.85) / 0.13);
         }
+        reuse.Release();
         c.Coordination = new CoordinationFeatures((float)(cohesion / count), sharedTemplates, sharedPayment, lockstep, burst);
         c.Risk = RiskModel.CampaignRisk(c.Content, c.Behaviour, c.Coordination.Score, c.Infrastructure);
         c.Verdict = members.Count < model.Options.MinCampaignAccounts ? Verdict.Benign : model.VerdictOf(c.Risk);

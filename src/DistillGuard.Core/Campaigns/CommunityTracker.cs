@@ -31,6 +31,7 @@ public sealed class CommunityTracker
     private readonly Dictionary<int, Campaign> _campaigns = new();
     private readonly HashSet<int> _dirty = new();
     private readonly Queue<int> _queue = new();
+    private const int KeepAtMost = 4096; // entries of the reused reconciliation collections kept between passes
     private readonly HashSet<int> _queued = new(), _touched = new();
     private readonly List<Neighbour> _neighbours = new();
     private readonly List<ulong> _keys = new();
@@ -111,6 +112,10 @@ public sealed class CommunityTracker
             if (Due(label)) Assess(label);
             else LiftTouched(label);
         }
+        // A large pass (a campaign of thousands relabelled at once) would otherwise pin its collections' capacity.
+        if (queued.EnsureCapacity(0) > KeepAtMost) { queued.Clear(); queued.TrimExcess(); }
+        if (touched.EnsureCapacity(0) > KeepAtMost) { touched.Clear(); touched.TrimExcess(); }
+        if (queue.Count == 0 && queue.EnsureCapacity(0) > KeepAtMost) queue.TrimExcess();
         return work;
     }
 

@@ -52,6 +52,7 @@ public sealed class DetectionEngine
     private readonly ulong[] _newKeys = new ulong[ProfileUpdater.MaxNewKeys];
     private readonly bool[] _recurring = new bool[ExchangeAnalysis.MaxTemplateKeys];
     private readonly TemplateCounter _templates;
+    private readonly Dictionary<string, string> _registryValues = new(StringComparer.Ordinal);
     private long _sinceReconcile;
     private long _promptDisplayStamp = -1; // ExchangeCount of the exchange _promptDisplay was made from
     private string? _promptDisplay;
@@ -124,11 +125,24 @@ public sealed class DetectionEngine
     /// <summary>The campaign an account belongs to, or null.</summary>
     public Campaign? CampaignOf(AccountProfile p) => _communities.CampaignOf(p);
 
-    /// <summary>Adds or updates registry facts about an account (the accounts file, or a registry lookup).</summary>
+    /// <summary>
+    /// Adds or updates registry facts about an account (the accounts file, or a registry lookup). The payment
+    /// fingerprint and the organisation id are kept only as hashes (indicator keys); the other facts are kept, with
+    /// their few distinct values shared between accounts.
+    /// </summary>
     public AccountProfile RegisterAccount(AccountMetadata metadata)
     {
         var p = Resolve(metadata.AccountId);
-        p.Metadata = metadata;
+        p.Metadata = metadata with
+        {
+            AccountId = p.AccountId,
+            PaymentFingerprint = null,
+            OrgId = null,
+            EmailDomain = Shared(metadata.EmailDomain),
+            Tier = Shared(metadata.Tier),
+            Program = Shared(metadata.Program),
+            Country = Shared(metadata.Country),
+        };
         if (!string.IsNullOrEmpty(metadata.OrgId)) p.OrgKey = Hash64.Of(metadata.OrgId);
         int n = 0;
         if (!string.IsNullOrEmpty(metadata.PaymentFingerprint))
@@ -248,6 +262,15 @@ public sealed class DetectionEngine
 
     /// <summary>Assesses an account afresh (for reports): content, behaviour and infrastructure features.</summary>
     public AccountAssessment Assess(AccountProfile p) => _model.Assess(p, _index);
+
+    /// <summary>One instance per distinct registry value (domains, tiers, programmes, countries: few, shared by many accounts).</summary>
+    private string? Shared(string? value)
+    {
+        if (value is null) return null;
+        if (_registryValues.TryGetValue(value, out var shared)) return shared;
+        _registryValues[value] = value;
+        return value;
+    }
 
     private AccountProfile Resolve(string accountId)
     {

@@ -203,4 +203,26 @@ public class DetectionEngineTests
         Assert.Equal(verdictsA, engine.Accounts.ToDictionary(p => p.AccountId, p => p.Verdict));
         Assert.Equal(membersA, engine.Campaigns.Values.Select(c => string.Join(",", c.Members.Select(m => m.AccountId).Order())).Order().ToList());
     }
+
+    [Fact]
+    public void Registry_facts_keep_payment_fingerprints_and_org_ids_only_as_hashes_and_still_link_accounts()
+    {
+        var engine = new DetectionEngine();
+        var a = engine.RegisterAccount(new AccountMetadata("a", OrgId: "org-secret", EmailDomain: "example.com", PaymentFingerprint: "pm_4242424242424242", Tier: "free", Country: "DE"));
+        var b = engine.RegisterAccount(new AccountMetadata("b", OrgId: "org-other", EmailDomain: new string("example.com".AsSpan()), PaymentFingerprint: "pm_4242424242424242", Tier: new string("free".AsSpan())));
+
+        Assert.Null(a.Metadata!.PaymentFingerprint);
+        Assert.Null(a.Metadata.OrgId);
+        Assert.NotEqual(0UL, a.OrgKey);
+        Assert.NotEqual(a.OrgKey, b.OrgKey);
+        Assert.Equal(("example.com", "free", "DE"), (a.Metadata.EmailDomain, a.Metadata.Tier, a.Metadata.Country));
+        // One string per distinct value, shared by the accounts.
+        Assert.Same(a.Metadata.EmailDomain, b.Metadata!.EmailDomain);
+        Assert.Same(a.Metadata.Tier, b.Metadata.Tier);
+        // The payment method still links them, through its hash.
+        var payment = Indicators.IndicatorKey.Of(Indicators.IndicatorKind.Payment, "pm_4242424242424242");
+        Assert.True(engine.Indicators.TryGetPosting(payment, out var posting));
+        Assert.Equal([a.Index, b.Index], posting.Accounts.ToArray());
+        Assert.DoesNotContain("4242", posting.Display);
+    }
 }
