@@ -7,11 +7,17 @@ namespace DistillGuard.Core.Signals;
 public readonly ref struct SignalInput
 {
     /// <summary>Creates the input.</summary>
+    /// <param name="exchange">The exchange.</param>
+    /// <param name="prompt">The normalised prompt, system part then user part (only the user part is read).</param>
+    /// <param name="userStart">Offset of the user part in <paramref name="prompt"/>.</param>
+    /// <param name="hits">This signal's phrase hits, with offsets in <paramref name="prompt"/>.</param>
+    /// <param name="phrases">This signal's phrases.</param>
+    /// <param name="context">Registry and reference look-ups.</param>
     public SignalInput(Exchange exchange, ReadOnlySpan<char> prompt, int userStart, ReadOnlySpan<PhraseHit> hits,
         IReadOnlyList<Phrase> phrases, in ExchangeContext context)
     {
         Exchange = exchange;
-        Prompt = prompt;
+        UserText = prompt[userStart..];
         UserStart = userStart;
         Hits = hits;
         Phrases = phrases;
@@ -22,12 +28,16 @@ public readonly ref struct SignalInput
     public Exchange Exchange { get; }
 
     /// <summary>
-    /// The normalised prompt: system text, then user text (earlier turns first, the newest last), segments separated
-    /// by <c>'\n'</c>, which never occurs inside normalised text.
+    /// The normalised user text (earlier new turns first, the newest last), segments separated by <c>'\n'</c>, which
+    /// never occurs inside normalised text. The system part is seen only through its phrase hits: its text is not
+    /// materialised when the analyzer's system-prompt cache already holds its analysis.
     /// </summary>
-    public ReadOnlySpan<char> Prompt { get; }
+    public ReadOnlySpan<char> UserText { get; }
 
-    /// <summary>Offset in <see cref="Prompt"/> where user text begins (everything before it is system text).</summary>
+    /// <summary>
+    /// Offset of the user text in the coordinates of <see cref="Hits"/>: a hit with <c>Start &lt; UserStart</c> lies in
+    /// the system prompt, any other at <c>Start - UserStart</c> in <see cref="UserText"/>.
+    /// </summary>
     public int UserStart { get; }
 
     /// <summary>This signal's phrase hits; <see cref="PhraseHit.PatternId"/> indexes <see cref="Phrases"/>.</summary>

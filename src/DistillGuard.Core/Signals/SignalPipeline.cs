@@ -82,7 +82,7 @@ public sealed class SignalPipeline
 
     /// <summary>Scores one exchange.</summary>
     /// <param name="exchange">The exchange.</param>
-    /// <param name="prompt">Normalised prompt (see <see cref="SignalInput.Prompt"/>).</param>
+    /// <param name="prompt">Normalised prompt: system part, then user part from <paramref name="userStart"/> (see <see cref="SignalInput.UserText"/>).</param>
     /// <param name="userStart">Offset of the user text in <paramref name="prompt"/>.</param>
     /// <param name="context">Registry and reference look-ups.</param>
     /// <param name="scores">Receives one score (0–1) per <see cref="SignalKind"/>, indexed by its value; length ≥ <see cref="SignalKinds.Count"/>.</param>
