@@ -13,7 +13,7 @@ namespace DistillGuard.Cluster.Tests;
 public sealed class ClusterEquivalenceTests(ITestOutputHelper output)
 {
     private static async Task<(ClusterScanResult Result, List<string> Errors)> ScanOnCluster(TestCluster cluster, string detector, int batchLines,
-        Action<long>? progress = null, int analysisWindow = 4)
+        Action<long>? progress = null, int analysisWindow = 4, DetectorSettings? settings = null)
     {
         var reader = new ExchangeLogReader(SampleTraffic.Sources);
         var errors = new List<string>();
@@ -24,7 +24,7 @@ public sealed class ClusterEquivalenceTests(ITestOutputHelper output)
             Progress = progress,
             AnalysisWindow = analysisWindow,
         };
-        var result = await client.ScanAsync(detector, new DetectorSettings(), SampleTraffic.AccountList(), reader,
+        var result = await client.ScanAsync(detector, settings ?? new DetectorSettings(), SampleTraffic.AccountList(), reader,
             e => errors.Add(e.ToString()), () => SampleTraffic.InputOf(reader, errors), includeBenign: false, TestContext.Current.CancellationToken);
         return (result, errors);
     }
@@ -105,6 +105,42 @@ public sealed class ClusterEquivalenceTests(ITestOutputHelper output)
         {
             await cluster.StopAllSilosAsync();
             await cluster.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_custom_reference_dataset_reaches_the_detector_and_the_analysis_workers()
+    {
+        // A reference "dataset" made of the newest user prompts of the sample's first 3,000 exchanges: with it,
+        // sending them is a dataset sweep, so the findings change — and must change identically on the cluster.
+        var file = Path.Combine(Directory.CreateTempSubdirectory("dg-ref-").FullName, "seen-prompts.jsonl");
+        await File.WriteAllLinesAsync(file, SampleTraffic.UserPrompts(3000)
+            .Select(t => System.Text.Json.JsonSerializer.Serialize(new { text = t, dataset = "seen-prompts" })), TestContext.Current.CancellationToken);
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(TextWriter.Null) });
+        var runner = new DistillGuard.Cli.Scanning.ScanRunner(console, TextWriter.Null, TextWriter.Null, interactive: false);
+        Assert.Equal(0, runner.Run(new DistillGuard.Cli.Scanning.ScanRequest
+        {
+            Inputs = [SampleTraffic.Traffic], AccountsFile = SampleTraffic.Accounts, ReferenceFiles = [file], Quiet = true, Format = "json",
+        }));
+        var embedded = runner.Findings!;
+        Assert.NotEqual(SampleTraffic.Canonical(SampleTraffic.Embedded.Value), SampleTraffic.Canonical(embedded));
+
+        var cluster = await TestClusters.StartAsync(2);
+        try
+        {
+            var settings = new DetectorSettings { Reference = DistillGuard.Cli.Scanning.ReferenceLoader.Load([file], _ => { }).ToBytes() };
+            foreach (int window in new[] { 0, 4 })
+            {
+                var (result, errors) = await ScanOnCluster(cluster, "custom-reference-" + window, batchLines: 256, analysisWindow: window, settings: settings);
+                Assert.Empty(errors);
+                AssertSameVerdictsAndCampaigns(embedded, result.Findings);
+            }
+        }
+        finally
+        {
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+            Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
         }
     }
 }

@@ -45,5 +45,26 @@ internal static class SampleTraffic
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    /// <summary>The newest user message of each of the first <paramref name="exchanges"/> exchanges that has one.</summary>
+    public static List<string> UserPrompts(int exchanges)
+    {
+        var prompts = new List<string>();
+        var reader = new ExchangeLogReader(Sources);
+        var x = new DistillGuard.Core.Exchanges.Exchange();
+        using var stop = new CancellationTokenSource();
+        reader.Run(() => x, (e, _, _) =>
+        {
+            var segments = e.Segments;
+            for (int i = segments.Length - 1; i >= 0; i--)
+            {
+                if (segments[i].Role != DistillGuard.Core.Exchanges.MessageRole.User) continue;
+                prompts.Add(e.Text(segments[i]).ToString());
+                break;
+            }
+            if (prompts.Count >= exchanges) stop.Cancel();
+        }, _ => { }, stop.Token);
+        return prompts;
+    }
+
     public static InputSummary InputOf(ExchangeLogReader reader, List<string> errors) => ScanRunner.InputSummaryOf(Sources, reader, errors);
 }

@@ -22,11 +22,6 @@ internal static class ClusterScan
         Func<List<string>> errors, TextWriter stderr, CancellationToken cancel)
     {
         var settings = request.Cluster!;
-        if (request.ReferenceFiles.Count > 0)
-        {
-            stderr.WriteLine("error: --reference is not supported with --cluster yet: the silos load the built-in reference index only");
-            return (null, ExitCodes.Usage);
-        }
         DetectorSettings detector;
         var accounts = new List<AccountMetadata>();
         try
@@ -34,6 +29,8 @@ internal static class ClusterScan
             detector = new DetectorSettings
             {
                 Evidence = request.Evidence,
+                // The merged index travels in the detector's settings (entry 0 of its log); workers fetch it once.
+                Reference = request.ReferenceFiles.Count == 0 ? null : ReferenceLoader.Load(request.ReferenceFiles, w => stderr.WriteLine("warning: " + w)).ToBytes(),
                 DisposableDomains = request.DisposableDomainsFile is null ? [] : DisposableDomains.Read(new StreamReader(request.DisposableDomainsFile)).ToList(),
             };
             if (request.AccountsFile is not null) accounts.AddRange(AccountsFileReader.Read(InputSource.File(request.AccountsFile), report));

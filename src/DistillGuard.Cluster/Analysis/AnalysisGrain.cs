@@ -9,22 +9,48 @@ using Orleans.Concurrency;
 
 namespace DistillGuard.Cluster.Analysis;
 
-/// <summary>The analysis worker (<see cref="IAnalysisGrain"/>): one analyzer per activation, with the built-in reference indexes.</summary>
+/// <summary>
+/// The analysis worker (<see cref="IAnalysisGrain"/>): an analyzer per reference index in use (the built-in one, and
+/// those of detectors scanning with their own <c>--reference</c> files, fetched from the detector once and kept for
+/// the few most recent).
+/// </summary>
 [StatelessWorker]
 public sealed class AnalysisGrain : Grain, IAnalysisGrain
 {
+    /// <summary>Reference indexes kept per activation besides the built-in one.</summary>
+    public const int CachedReferences = 4;
+
     private static readonly Lazy<(ReferenceIndex Reference, ReferenceIndex Public)> Indexes =
         new(() => (ReferenceIndex.LoadBuiltIn(), ReferenceIndex.LoadPublicTemplates()));
 
-    private readonly ExchangeAnalyzer _analyzer = new(new SignalPipeline(SignalPipeline.DefaultSignals()), Indexes.Value.Reference, Indexes.Value.Public);
+    private readonly ExchangeAnalyzer _builtIn = NewAnalyzer(Indexes.Value.Reference);
+    private readonly List<(ulong Id, ExchangeAnalyzer Analyzer)> _custom = new();
     private readonly ExchangeParser _parser = new();
     private readonly Exchange _exchange = new();
     private readonly ExchangeAnalysis _analysis = new();
 
+    private static ExchangeAnalyzer NewAnalyzer(ReferenceIndex reference) =>
+        new(new SignalPipeline(SignalPipeline.DefaultSignals()), reference, Indexes.Value.Public);
+
+    private async Task<ExchangeAnalyzer> AnalyzerFor(string detector, ulong referenceId)
+    {
+        if (referenceId == 0) return _builtIn;
+        foreach (var (id, analyzer) in _custom) if (id == referenceId) return analyzer;
+        var bytes = await GrainFactory.GetGrain<Detector.IDetectorGrain>(detector).Reference()
+            ?? throw new InvalidOperationException($"detector {detector} has no custom reference index");
+        var settings = new Detector.DetectorSettings { Reference = bytes };
+        if (settings.ReferenceId != referenceId) throw new InvalidOperationException($"detector {detector}: its reference index is not the one the batch was analysed for");
+        var created = NewAnalyzer(settings.LoadReference());
+        if (_custom.Count == CachedReferences) _custom.RemoveAt(0);
+        _custom.Add((referenceId, created));
+        return created;
+    }
+
     /// <inheritdoc />
-    public Task<byte[]> Analyze(ExchangeBatch batch)
+    public async Task<byte[]> Analyze(ExchangeBatch batch, string detector, ulong referenceId)
     {
         if (batch.Kind != BatchKind.Exchanges) throw new ArgumentException("only exchange batches are analysed", nameof(batch));
+        var analyzer = await AnalyzerFor(detector, referenceId);
         var output = new ArrayBufferWriter<byte>(batch.Count * 128 + 64);
         ExchangeBatchCodec.ForEachLine(batch.Payload, (line, _, _) =>
         {
@@ -34,9 +60,9 @@ public sealed class AnalysisGrain : Grain, IAnalysisGrain
                 output.Advance(ExchangeAnalysisCodec.WriteMissing(span));
                 return;
             }
-            _analyzer.Analyze(_exchange, _analysis);
+            analyzer.Analyze(_exchange, _analysis);
             output.Advance(ExchangeAnalysisCodec.Write(_analysis, span));
         });
-        return Task.FromResult(output.WrittenSpan.ToArray());
+        return output.WrittenSpan.ToArray();
     }
 }

@@ -207,6 +207,9 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
     }
 
     /// <inheritdoc />
+    public Task<byte[]?> Reference() => Task.FromResult(_replica.Settings?.Reference);
+
+    /// <inheritdoc />
     public async Task Delete()
     {
         await _log.DeleteAsync(Key);

@@ -24,6 +24,9 @@ public sealed class DetectorReplica
     private readonly Dictionary<string, string> _datasets = new(StringComparer.Ordinal);
     private FindingsDocument? _finished;
 
+    /// <summary>The settings, once entry 0 was applied; null before.</summary>
+    public DetectorSettings? Settings { get; private set; }
+
     /// <summary>The engine, once the settings entry was applied; null before.</summary>
     public DetectionEngine? Engine { get; private set; }
 
@@ -105,7 +108,8 @@ public sealed class DetectorReplica
         {
             case BatchKind.Settings:
                 if (Engine is not null) throw new InvalidOperationException("the detector's settings were already applied");
-                Engine = new DetectionEngine(DetectorSettings.FromJson(entry.Payload).ToEngineOptions());
+                Settings = DetectorSettings.FromJson(entry.Payload);
+                Engine = new DetectionEngine(Settings.ToEngineOptions());
                 break;
             case BatchKind.Accounts:
                 var engine = EngineOrThrow();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DistillGuard.Core.Engine;
+using DistillGuard.Core.Reference;
 
 namespace DistillGuard.Cluster.Detector;
 
@@ -15,10 +16,26 @@ public sealed record DetectorSettings
     /// <summary>Disposable e-mail domains added to the built-in list (lower case), or empty.</summary>
     public IReadOnlyList<string> DisposableDomains { get; init; } = [];
 
+    /// <summary>
+    /// The reference index (built-in datasets merged with the user's <c>--reference</c> files) as
+    /// <see cref="ReferenceIndex.ToBytes"/> writes it, or null for the built-in index alone.
+    /// </summary>
+    public byte[]? Reference { get; init; }
+
+    /// <summary>A 64-bit id of <see cref="Reference"/> (XxHash64), 0 for the built-in index: analysis workers cache indexes by it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ulong ReferenceId => Reference is null ? 0 : Math.Max(1, System.IO.Hashing.XxHash64.HashToUInt64(Reference));
+
+    /// <summary>The reference index these settings name.</summary>
+    /// <exception cref="InvalidDataException"><see cref="Reference"/> is not a reference index.</exception>
+    public ReferenceIndex LoadReference() => Reference is null ? ReferenceIndex.LoadBuiltIn() : ReferenceIndex.Load(new MemoryStream(Reference));
+
     /// <summary>The engine options these settings describe.</summary>
+    /// <exception cref="InvalidDataException"><see cref="Reference"/> is not a reference index.</exception>
     public EngineOptions ToEngineOptions() => new()
     {
         Evidence = Evidence,
+        Reference = Reference is null ? null : LoadReference(),
         DisposableDomains = DisposableDomains.Count == 0
             ? null
             : new HashSet<string>(Core.Engine.DisposableDomains.BuiltIn.Concat(DisposableDomains)),

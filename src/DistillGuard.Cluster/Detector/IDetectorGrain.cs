@@ -27,6 +27,9 @@ public interface IDetectorGrain : IGrainWithStringKey
     /// <summary>Deletes the detector's log and deactivates it.</summary>
     Task Delete();
 
+    /// <summary>The detector's reference index (<see cref="DetectorSettings.Reference"/>), or null for the built-in one; analysis workers fetch it once.</summary>
+    Task<byte[]?> Reference();
+
     // Live writers: gateway nodes share one long-lived detector; entries from several writers interleave in the
     // order the detector receives them, and that order is what the log keeps.
 

@@ -112,6 +112,7 @@ public sealed class ClusterScanClient
         }, stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         long exchanges = 0;
+        ulong referenceId = settings.ReferenceId;
         // Batches in analysis on the workers, oldest first; the detector takes them strictly in order.
         var ahead = new Queue<(ExchangeBatch Batch, Task<byte[]> Analyses)>();
         async Task SubmitOldest()
@@ -135,7 +136,7 @@ public sealed class ClusterScanClient
                     continue;
                 }
                 var worker = _grains.GetGrain<IAnalysisGrain>(batch.Sequence % 64);
-                ahead.Enqueue((batch, caller.CallAsync(() => worker.Analyze(batch), $"analysis of entry {batch.Sequence}", stop.Token)));
+                ahead.Enqueue((batch, caller.CallAsync(() => worker.Analyze(batch, detector, referenceId), $"analysis of entry {batch.Sequence}", stop.Token)));
                 while (ahead.Count > AnalysisWindow) await SubmitOldest();
             }
             while (ahead.Count > 0) await SubmitOldest();

@@ -121,6 +121,14 @@ public sealed class ReferenceIndex
         }
     }
 
+    /// <summary>The index as <see cref="Save"/> writes it.</summary>
+    public byte[] ToBytes()
+    {
+        using var buffer = new MemoryStream();
+        Save(buffer);
+        return buffer.ToArray();
+    }
+
     /// <summary>Writes the index (gzip-compressed binary: magic, version, dataset names, item count, anchors).</summary>
     public void Save(Stream stream)
     {
@@ -200,6 +208,9 @@ public sealed class ReferenceIndex
             }
             itemOffset += part.ItemCount;
         }
+        // Inserted in the order Save writes (and Load reads), so a merged index and its saved copy have the same table
+        // layout and answer every look-up identically (ties included).
+        anchors.Sort();
         return new ReferenceIndex(datasets.ToArray(), anchors, itemOffset);
     }
 
