@@ -58,6 +58,8 @@ public static class GatewayApp
                 string dir = Path.GetDirectoryName(Path.GetFullPath(configFile))!;
                 if (!Path.IsPathRooted(options.DataDirectory)) options.DataDirectory = Path.Combine(dir, options.DataDirectory);
                 if (!Path.IsPathRooted(options.Identity.KeyMapFile)) options.Identity.KeyMapFile = Path.Combine(dir, options.Identity.KeyMapFile);
+                if (options.Cluster.TlsCertificateFile.Length > 0 && !Path.IsPathRooted(options.Cluster.TlsCertificateFile))
+                    options.Cluster.TlsCertificateFile = Path.Combine(dir, options.Cluster.TlsCertificateFile);
             }
             return options;
         }
@@ -106,8 +108,6 @@ public static class GatewayApp
             if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"))) m.AddOtlpExporter();
         });
 
-        if (options.Cluster.Enabled && cluster is null)
-            builder.UseOrleansClient(c => c.UseDistillGuardCluster(ClusterSettingsOf(options.Cluster)));
 
         var app = builder.Build();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DistillGuard.Gateway");
@@ -117,13 +117,29 @@ public static class GatewayApp
         var audit = new AuditLog(store, options.DataDirectory);
         var board = new VerdictBoard();
         IDetectorHost engine;
+        IHost? orleansClient = null;
         if (options.Cluster.Enabled)
         {
-            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            app.Lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-            engine = new ClusterDetectorHost(cluster ?? app.Services.GetRequiredService<IClusterClient>(), options.Cluster.Detector,
+            // The Orleans client runs in a host of its own, started in the background: its start only completes once a
+            // silo accepts it, and the gateway must serve (under its fail mode) while the cluster is unreachable.
+            Task started = Task.CompletedTask;
+            if (cluster is null)
+            {
+                var clientBuilder = Host.CreateApplicationBuilder();
+                clientBuilder.Logging.ClearProviders();
+                if (logging is not null) logging(clientBuilder.Logging);
+                else clientBuilder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).AddFilter("Orleans", LogLevel.Warning);
+                clientBuilder.UseOrleansClient(c => c.UseDistillGuardCluster(ClusterSettingsOf(options.Cluster)));
+                orleansClient = clientBuilder.Build();
+                var host = orleansClient;
+                var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                app.Lifetime.ApplicationStarted.Register(() => ready.TrySetResult());
+                started = ready.Task.ContinueWith(_ => host.StartAsync(app.Lifetime.ApplicationStopping), TaskScheduler.Default).Unwrap();
+                cluster = orleansClient.Services.GetRequiredService<IClusterClient>();
+            }
+            engine = new ClusterDetectorHost(cluster, options.Cluster.Detector,
                 new DetectorSettings { Evidence = engineOptions?.Evidence ?? EvidenceMode.Redacted }, board, store, metrics, log, options.EngineQueue,
-                TimeSpan.FromSeconds(options.SnapshotSeconds), TimeSpan.FromSeconds(options.Cluster.FastFailureDetection ? 4 : 15), started.Task);
+                TimeSpan.FromSeconds(options.SnapshotSeconds), TimeSpan.FromSeconds(options.Cluster.FastFailureDetection ? 4 : 15), started);
         }
         else
         {
@@ -173,6 +189,17 @@ public static class GatewayApp
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             engine.Dispose();
+            if (orleansClient is not null)
+            {
+                try
+                {
+                    orleansClient.StopAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+                }
+                catch (Exception e) when (e is OperationCanceledException or OrleansException)
+                {
+                }
+                orleansClient.Dispose();
+            }
             journal.Dispose();
             audit.Dispose();
             store.Dispose();
@@ -191,6 +218,8 @@ public static class GatewayApp
         Redis = o.Redis,
         ClusterId = o.ClusterId,
         FastFailureDetection = o.FastFailureDetection,
+        TlsCertificateFile = string.IsNullOrEmpty(o.TlsCertificateFile) ? null : o.TlsCertificateFile,
+        TlsCertificatePassword = o.TlsCertificatePassword,
     };
 
     private sealed class QueueProbe

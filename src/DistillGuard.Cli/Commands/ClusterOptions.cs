@@ -16,6 +16,11 @@ internal sealed class ClusterOptions
         Description = $"Cluster id shared by silos and clients; default ${ClusterSettings.ClusterIdVariable}, else distillguard",
     };
 
+    private readonly Option<string?> _tls = new("--tls-cert")
+    {
+        Description = $"Cluster certificate (PFX with key) for mutual TLS; every silo and client must use the same one. Default ${ClusterSettings.TlsCertificateVariable}; password from ${ClusterSettings.TlsPasswordVariable}",
+    };
+
     private readonly Option<bool> _fast = new("--fast-failure-detection")
     {
         Description = "Declare a silo dead after ~2 s of missed probes instead of Orleans' default (tests and single-machine demos only)",
@@ -26,6 +31,7 @@ internal sealed class ClusterOptions
     {
         command.Options.Add(_redis);
         command.Options.Add(_clusterId);
+        command.Options.Add(_tls);
         command.Options.Add(_fast);
     }
 
@@ -36,6 +42,8 @@ internal sealed class ClusterOptions
         if ((result.GetValue(_redis) ?? Environment.GetEnvironmentVariable(ClusterSettings.RedisVariable)) is { Length: > 0 } redis) o.Redis = redis;
         if ((result.GetValue(_clusterId) ?? Environment.GetEnvironmentVariable(ClusterSettings.ClusterIdVariable)) is { Length: > 0 } id) o.ClusterId = id;
         if (result.GetValue(_fast)) o.FastFailureDetection = true;
+        if ((result.GetValue(_tls) ?? Environment.GetEnvironmentVariable(ClusterSettings.TlsCertificateVariable)) is { Length: > 0 } tls) o.TlsCertificateFile = tls;
+        if (Environment.GetEnvironmentVariable(ClusterSettings.TlsPasswordVariable) is { } password) o.TlsCertificatePassword = password;
     }
 
     /// <summary>The settings given on the command line, over the environment, over the defaults.</summary>
@@ -47,6 +55,7 @@ internal sealed class ClusterOptions
             Redis = result.GetValue(_redis) ?? s.Redis,
             ClusterId = result.GetValue(_clusterId) ?? s.ClusterId,
             FastFailureDetection = result.GetValue(_fast),
+            TlsCertificateFile = result.GetValue(_tls) ?? s.TlsCertificateFile,
         };
     }
 }

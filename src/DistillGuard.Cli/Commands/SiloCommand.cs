@@ -36,6 +36,11 @@ internal static class SiloCommand
                 Console.Error.WriteLine($"error: --address: expected an IP address, got '{result.GetValue(address)}'");
                 return ExitCodes.Usage;
             }
+            if (settings.TlsCertificateFile is { } tls && ClusterTls.Check(tls, settings.TlsCertificatePassword) is { } tlsProblem)
+            {
+                Console.Error.WriteLine($"error: --tls-cert {tls}: {tlsProblem}");
+                return ExitCodes.Usage;
+            }
             var httpUrl = result.GetValue(http);
             if (httpUrl is not null && !Uri.TryCreate(httpUrl, UriKind.Absolute, out _))
             {

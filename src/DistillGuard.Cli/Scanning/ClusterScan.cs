@@ -17,11 +17,19 @@ namespace DistillGuard.Cli.Scanning;
 /// <summary><c>scan --cluster</c>: the same scan, with the engine on an Orleans cluster (<see cref="ClusterScanClient"/>).</summary>
 internal static class ClusterScan
 {
+    /// <summary>How long the client tries to connect to the cluster before giving up.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>Connects to the cluster, pushes the log through a fresh detector and returns its findings.</summary>
     public static (FindingsDocument? Document, int ExitCode) Run(ScanRequest request, List<InputSource> sources, Action<IngestError> report,
         Func<List<string>> errors, TextWriter stderr, CancellationToken cancel)
     {
         var settings = request.Cluster!;
+        if (settings.TlsCertificateFile is { } tls && ClusterTls.Check(tls, settings.TlsCertificatePassword) is { } tlsProblem)
+        {
+            stderr.WriteLine($"error: --tls-cert {tls}: {tlsProblem}");
+            return (null, ExitCodes.Usage);
+        }
         DetectorSettings detector;
         var accounts = new List<AccountMetadata>();
         try
@@ -45,14 +53,25 @@ internal static class ClusterScan
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(client => client.UseDistillGuardCluster(settings));
         using var host = builder.Build();
-        try
+        // The Orleans client keeps retrying a gateway it cannot reach or that refuses its TLS handshake: bound the wait.
+        using (var connect = CancellationTokenSource.CreateLinkedTokenSource(cancel))
         {
-            host.StartAsync(cancel).GetAwaiter().GetResult();
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            stderr.WriteLine($"error: cannot join cluster '{settings.ClusterId}' through Redis {settings.Redis}: {e.Message} (is a silo running? see docs/cluster.md)");
-            return (null, ExitCodes.Usage);
+            connect.CancelAfter(ConnectTimeout);
+            try
+            {
+                host.StartAsync(connect.Token).GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+            {
+                stderr.WriteLine($"error: could not connect to cluster '{settings.ClusterId}' (Redis {settings.Redis}) within {ConnectTimeout.TotalSeconds:F0} s: " +
+                                 "are silos running, and do they and this client use the same --tls-cert? (see docs/cluster.md)");
+                return (null, ExitCodes.Usage);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                stderr.WriteLine($"error: cannot join cluster '{settings.ClusterId}' through Redis {settings.Redis}: {e.Message} (is a silo running? see docs/cluster.md)");
+                return (null, ExitCodes.Usage);
+            }
         }
 
         string job = request.Job ?? $"scan-{DateTime.UtcNow:yyyyMMddTHHmmss}-{Guid.NewGuid().ToString("N")[..8]}";

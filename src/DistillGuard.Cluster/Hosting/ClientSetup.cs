@@ -8,8 +8,14 @@ namespace DistillGuard.Cluster.Hosting;
 public static class ClientSetup
 {
     /// <summary>Applies <paramref name="settings"/> to a client.</summary>
+    /// <exception cref="System.Security.Cryptography.CryptographicException">The TLS certificate cannot be loaded.</exception>
     public static IClientBuilder UseDistillGuardCluster(this IClientBuilder client, ClusterSettings settings)
     {
+        if (settings.TlsCertificateFile is { } file)
+        {
+            var certificate = ClusterTls.Load(file, settings.TlsCertificatePassword);
+            client.UseTls(certificate, o => ClusterTls.Configure(o, certificate));
+        }
         client.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = settings.ClusterId;

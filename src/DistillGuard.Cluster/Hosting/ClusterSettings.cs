@@ -9,6 +9,12 @@ public sealed record ClusterSettings
     /// <summary>Environment variable for <see cref="Redis"/>.</summary>
     public const string RedisVariable = "DISTILLGUARD_REDIS";
 
+    /// <summary>Environment variable for <see cref="TlsCertificateFile"/>.</summary>
+    public const string TlsCertificateVariable = "DISTILLGUARD_TLS_CERT";
+
+    /// <summary>Environment variable for <see cref="TlsCertificatePassword"/> (keep the password out of command lines).</summary>
+    public const string TlsPasswordVariable = "DISTILLGUARD_TLS_PASSWORD";
+
     /// <summary>Environment variable for <see cref="ClusterId"/>.</summary>
     public const string ClusterIdVariable = "DISTILLGUARD_CLUSTER_ID";
 
@@ -30,6 +36,15 @@ public sealed record ClusterSettings
     /// </summary>
     public bool FastFailureDetection { get; init; }
 
+    /// <summary>
+    /// The cluster certificate (PFX with its private key) for mutual TLS between silos and clients, or null for plain
+    /// connections; see <see cref="ClusterTls"/>.
+    /// </summary>
+    public string? TlsCertificateFile { get; init; }
+
+    /// <summary>Password of <see cref="TlsCertificateFile"/>, or null.</summary>
+    public string? TlsCertificatePassword { get; init; }
+
     /// <summary>Settings from the environment, falling back to the defaults.</summary>
     public static ClusterSettings FromEnvironment()
     {
@@ -38,6 +53,8 @@ public sealed record ClusterSettings
         {
             Redis = Environment.GetEnvironmentVariable(RedisVariable) is { Length: > 0 } r ? r : d.Redis,
             ClusterId = Environment.GetEnvironmentVariable(ClusterIdVariable) is { Length: > 0 } c ? c : d.ClusterId,
+            TlsCertificateFile = Environment.GetEnvironmentVariable(TlsCertificateVariable) is { Length: > 0 } t ? t : null,
+            TlsCertificatePassword = Environment.GetEnvironmentVariable(TlsPasswordVariable),
         };
     }
 }

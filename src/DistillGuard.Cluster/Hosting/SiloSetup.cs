@@ -16,6 +16,7 @@ public static class SiloSetup
     /// <param name="address">The address other silos and clients reach this one at.</param>
     /// <param name="siloPort">Silo-to-silo port.</param>
     /// <param name="gatewayPort">Client gateway port.</param>
+    /// <exception cref="System.Security.Cryptography.CryptographicException">The TLS certificate cannot be loaded.</exception>
     public static ISiloBuilder UseDistillGuardCluster(this ISiloBuilder silo, ClusterSettings settings, IPAddress address, int siloPort, int gatewayPort)
     {
         silo.Configure<ClusterOptions>(o =>
@@ -33,6 +34,11 @@ public static class SiloSetup
                 o.NumMissedProbesLimit = 2;
                 o.NumVotesForDeathDeclaration = 1;
             });
+        }
+        if (settings.TlsCertificateFile is { } file)
+        {
+            var certificate = ClusterTls.Load(file, settings.TlsCertificatePassword);
+            silo.UseTls(certificate, o => ClusterTls.Configure(o, certificate));
         }
         silo.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(settings.Redis));
         silo.Services.AddSingleton<IDetectorLog>(sp => new RedisDetectorLog(sp.GetRequiredService<IConnectionMultiplexer>(), settings.ServiceId));

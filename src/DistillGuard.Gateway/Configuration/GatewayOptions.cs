@@ -150,4 +150,10 @@ public sealed class GatewayClusterOptions
 
     /// <summary>Retry a call to a lost silo after 4 s instead of 15 s (tests and single-machine demos).</summary>
     public bool FastFailureDetection { get; set; }
+
+    /// <summary>The cluster certificate (PFX with key) for mutual TLS with the silos, or empty for plain connections.</summary>
+    public string TlsCertificateFile { get; set; } = "";
+
+    /// <summary>Its password (prefer the environment variable DISTILLGUARD_TLS_PASSWORD or DISTILLGUARD_Gateway__Cluster__TlsCertificatePassword).</summary>
+    public string? TlsCertificatePassword { get; set; }
 }

@@ -31,6 +31,9 @@ public static class GatewayOptionsValidator
         {
             Expect(!string.IsNullOrWhiteSpace(o.Cluster.Redis), "Cluster:Redis", "a Redis configuration string such as 127.0.0.1:6379", o.Cluster.Redis);
             Expect(!string.IsNullOrWhiteSpace(o.Cluster.Detector), "Cluster:Detector", "a detector name", o.Cluster.Detector);
+            if (!string.IsNullOrEmpty(o.Cluster.TlsCertificateFile))
+                Expect(Cluster.Hosting.ClusterTls.Check(o.Cluster.TlsCertificateFile, o.Cluster.TlsCertificatePassword) is null, "Cluster:TlsCertificateFile",
+                    "a readable PFX file with its private key (and the right DISTILLGUARD_TLS_PASSWORD)", o.Cluster.TlsCertificateFile);
         }
         Expect(o.Storage.RotateBytes >= 1 << 16, "Storage:RotateBytes", "at least 65536 bytes", o.Storage.RotateBytes);
 

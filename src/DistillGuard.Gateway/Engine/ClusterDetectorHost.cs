@@ -131,8 +131,9 @@ public sealed class ClusterDetectorHost : IDetectorHost
                 _metrics.ExchangesAnalysed.Add(count);
             }
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested || _started.IsCanceled)
         {
+            // Stopping (possibly before the cluster was ever reached).
         }
         catch (Exception e)
         {
