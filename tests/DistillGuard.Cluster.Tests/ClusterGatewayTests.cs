@@ -129,4 +129,41 @@ public sealed class ClusterGatewayTests(ITestOutputHelper output)
             try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
         }
     }
+
+    [Fact]
+    public async Task A_gateway_serves_while_its_cluster_is_unreachable()
+    {
+        // Regression: the Orleans client's start only completes once a silo accepts it; the gateway must not wait for it.
+        var dir = Directory.CreateTempSubdirectory("dg-cl-down-").FullName;
+        await using var upstream = await DemoUpstream.StartAsync();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        await File.WriteAllLinesAsync(Path.Combine(dir, "keys.jsonl"), ["{\"key\":\"sk-test-user-01\",\"account_id\":\"user-01\"}"], TestContext.Current.CancellationToken);
+        var options = new GatewayOptions
+        {
+            Upstream = upstream.Url,
+            Listen = "http://127.0.0.1:0",
+            DataDirectory = Path.Combine(dir, "data"),
+            Identity = new IdentityOptions { KeyMapFile = Path.Combine(dir, "keys.jsonl") },
+            // Nothing listens on port 1: no Redis, no silos.
+            Cluster = new GatewayClusterOptions { Enabled = true, Redis = "127.0.0.1:1,connectTimeout=500", FastFailureDetection = true },
+        };
+        var app = GatewayApp.Build(options, logging: _ => { });
+        try
+        {
+            var start = app.StartAsync(TestContext.Current.CancellationToken);
+            Assert.Same(start, await Task.WhenAny(start, Task.Delay(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken)));
+            await start;
+            var node = new Node(app, app.Urls.First());
+            Assert.Equal(HttpStatusCode.OK, await Chat(http, node, "user-01", "What is 2 + 2?", "203.0.113.20"));
+            var health = JsonNode.Parse(await http.GetStringAsync(node.Url + "/health", TestContext.Current.CancellationToken))!;
+            Assert.Equal("starting", health["status"]!.GetValue<string>());
+            Assert.Equal("connecting", health["hosting"]!["state"]!.GetValue<string>());
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
 }
