@@ -117,29 +117,23 @@ public static class GatewayApp
         var audit = new AuditLog(store, options.DataDirectory);
         var board = new VerdictBoard();
         IDetectorHost engine;
-        IHost? orleansClient = null;
+        ClusterConnector? connector = null;
         if (options.Cluster.Enabled)
         {
-            // The Orleans client runs in a host of its own, started in the background: its start only completes once a
-            // silo accepts it, and the gateway must serve (under its fail mode) while the cluster is unreachable.
-            Task started = Task.CompletedTask;
-            if (cluster is null)
+            var given = cluster;
+            connector = given is null ? new ClusterConnector(ClusterSettingsOf(options.Cluster), logging, log) : null;
+            var connect = connector;
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            app.Lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+            async Task<IGrainFactory> ConnectAfterStart(CancellationToken cancel)
             {
-                var clientBuilder = Host.CreateApplicationBuilder();
-                clientBuilder.Logging.ClearProviders();
-                if (logging is not null) logging(clientBuilder.Logging);
-                else clientBuilder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).AddFilter("Orleans", LogLevel.Warning);
-                clientBuilder.UseOrleansClient(c => c.UseDistillGuardCluster(ClusterSettingsOf(options.Cluster)));
-                orleansClient = clientBuilder.Build();
-                var host = orleansClient;
-                var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                app.Lifetime.ApplicationStarted.Register(() => ready.TrySetResult());
-                started = ready.Task.ContinueWith(_ => host.StartAsync(app.Lifetime.ApplicationStopping), TaskScheduler.Default).Unwrap();
-                cluster = orleansClient.Services.GetRequiredService<IClusterClient>();
+                await started.Task.WaitAsync(cancel);
+                using var both = CancellationTokenSource.CreateLinkedTokenSource(cancel, app.Lifetime.ApplicationStopping);
+                return connect is null ? given! : await connect.ConnectAsync(both.Token);
             }
-            engine = new ClusterDetectorHost(cluster, options.Cluster.Detector,
+            engine = new ClusterDetectorHost(ConnectAfterStart, options.Cluster.Detector,
                 new DetectorSettings { Evidence = engineOptions?.Evidence ?? EvidenceMode.Redacted }, board, store, metrics, log, options.EngineQueue,
-                TimeSpan.FromSeconds(options.SnapshotSeconds), TimeSpan.FromSeconds(options.Cluster.FastFailureDetection ? 4 : 15), started);
+                TimeSpan.FromSeconds(options.SnapshotSeconds), TimeSpan.FromSeconds(options.Cluster.FastFailureDetection ? 4 : 15));
         }
         else
         {
@@ -189,17 +183,7 @@ public static class GatewayApp
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             engine.Dispose();
-            if (orleansClient is not null)
-            {
-                try
-                {
-                    orleansClient.StopAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
-                }
-                catch (Exception e) when (e is OperationCanceledException or OrleansException)
-                {
-                }
-                orleansClient.Dispose();
-            }
+            connector?.Dispose();
             journal.Dispose();
             audit.Dispose();
             store.Dispose();

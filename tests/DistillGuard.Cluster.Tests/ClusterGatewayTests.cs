@@ -155,9 +155,15 @@ public sealed class ClusterGatewayTests(ITestOutputHelper output)
             await start;
             var node = new Node(app, app.Urls.First());
             Assert.Equal(HttpStatusCode.OK, await Chat(http, node, "user-01", "What is 2 + 2?", "203.0.113.20"));
-            var health = JsonNode.Parse(await http.GetStringAsync(node.Url + "/health", TestContext.Current.CancellationToken))!;
+            // Still serving and still trying after failed attempts (regression: a failed client start used to mark the
+            // detector failed for good, and /health answered 503).
+            await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+            using var response = await http.GetAsync(node.Url + "/health", TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var health = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
             Assert.Equal("starting", health["status"]!.GetValue<string>());
             Assert.Equal("connecting", health["hosting"]!["state"]!.GetValue<string>());
+            Assert.Equal(HttpStatusCode.OK, await Chat(http, node, "user-01", "And 3 + 3?", "203.0.113.20"));
         }
         finally
         {

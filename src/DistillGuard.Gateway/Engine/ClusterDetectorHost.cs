@@ -30,7 +30,8 @@ public sealed class ClusterDetectorHost : IDetectorHost
     /// <summary>Interval of verdict polls (ms).</summary>
     public const int PollMilliseconds = 200;
 
-    private readonly IGrainFactory _grains;
+    private readonly Func<CancellationToken, Task<IGrainFactory>> _connect;
+    private IGrainFactory? _grains; // set once connected
     private IDetectorGrain? _grain; // resolved once the client has connected (it learns grain types from the cluster)
     private readonly string _name;
     private readonly byte[] _settings;
@@ -44,14 +45,13 @@ public sealed class ClusterDetectorHost : IDetectorHost
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sender, _poller;
     private readonly TimeSpan _snapshotEvery;
-    private readonly Task _started;
     private volatile bool _ready;
     private Guid _epoch;
     private long _version;
     private long _replayed;
 
-    /// <summary>Starts sending and polling.</summary>
-    /// <param name="grains">An Orleans client connected (or connecting) to the cluster.</param>
+    /// <summary>Starts connecting, then sending and polling.</summary>
+    /// <param name="connect">Returns an Orleans client once it is connected to the cluster (retrying as long as it takes); the gateway serves meanwhile.</param>
     /// <param name="detector">The shared detector's name.</param>
     /// <param name="settings">Engine settings, used if this gateway is the detector's first writer.</param>
     /// <param name="board">Where verdicts are published.</param>
@@ -61,12 +61,10 @@ public sealed class ClusterDetectorHost : IDetectorHost
     /// <param name="queueCapacity">Exchanges waiting at most.</param>
     /// <param name="snapshotEvery">Interval of verdict snapshots to the state database.</param>
     /// <param name="callTimeout">How long one cluster call may take before it is retried.</param>
-    /// <param name="started">Completes when the Orleans client has connected (the host started); null if it already has.</param>
-    public ClusterDetectorHost(IGrainFactory grains, string detector, DetectorSettings settings, VerdictBoard board, GatewayStore store,
-        GatewayMetrics metrics, ILogger log, int queueCapacity, TimeSpan snapshotEvery, TimeSpan callTimeout, Task? started = null)
+    public ClusterDetectorHost(Func<CancellationToken, Task<IGrainFactory>> connect, string detector, DetectorSettings settings, VerdictBoard board, GatewayStore store,
+        GatewayMetrics metrics, ILogger log, int queueCapacity, TimeSpan snapshotEvery, TimeSpan callTimeout)
     {
-        _started = started ?? Task.CompletedTask;
-        _grains = grains;
+        _connect = connect;
         _name = detector;
         _settings = settings.ToJson();
         _board = board;
@@ -106,7 +104,7 @@ public sealed class ClusterDetectorHost : IDetectorHost
     {
         try
         {
-            await _started.WaitAsync(_stop.Token);
+            _grains = await _connect(_stop.Token);
             _grain = _grains.GetGrain<IDetectorGrain>(_name);
             await _caller.CallAsync(() => Detector.Open(_settings), "open", _stop.Token);
             _ready = true;
@@ -131,7 +129,7 @@ public sealed class ClusterDetectorHost : IDetectorHost
                 _metrics.ExchangesAnalysed.Add(count);
             }
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested || _started.IsCanceled)
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
             // Stopping (possibly before the cluster was ever reached).
         }
@@ -199,7 +197,7 @@ public sealed class ClusterDetectorHost : IDetectorHost
     /// <inheritdoc />
     public async Task<object?> HealthAsync(CancellationToken cancel)
     {
-        if (_grain is null) return new { mode = "cluster", detector = new { name = _name }, state = "connecting" };
+        if (_grain is null || _grains is null) return new { mode = "cluster", detector = new { name = _name }, state = "connecting" };
         try
         {
             var hosts = await _grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false).WaitAsync(TimeSpan.FromSeconds(5), cancel);

@@ -1,0 +1,74 @@
+using DistillGuard.Cluster.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace DistillGuard.Gateway.Engine;
+
+/// <summary>
+/// Connects the gateway to its cluster in the background: an Orleans client in a host of its own, rebuilt and started
+/// again (with back-off up to 30 s) until a silo accepts it — a failed start cannot be resumed — so the gateway serves
+/// under its fail mode while Redis or the silos are unreachable.
+/// </summary>
+public sealed class ClusterConnector : IDisposable
+{
+    private readonly ClusterSettings _settings;
+    private readonly Action<ILoggingBuilder>? _logging;
+    private readonly ILogger _log;
+    private IHost? _host;
+
+    /// <param name="settings">Where the cluster is.</param>
+    /// <param name="logging">Logging setup for the client host (null: warnings on the console).</param>
+    /// <param name="log">Receives a warning per failed attempt.</param>
+    public ClusterConnector(ClusterSettings settings, Action<ILoggingBuilder>? logging, ILogger log)
+    {
+        _settings = settings;
+        _logging = logging;
+        _log = log;
+    }
+
+    /// <summary>Returns a connected client, trying as long as it takes.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was cancelled first.</exception>
+    public async Task<IGrainFactory> ConnectAsync(CancellationToken cancel)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.ClearProviders();
+            if (_logging is not null) _logging(builder.Logging);
+            else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).AddFilter("Orleans", LogLevel.Warning);
+            builder.UseOrleansClient(c => c.UseDistillGuardCluster(_settings));
+            var host = builder.Build();
+            try
+            {
+                await host.StartAsync(cancel);
+                _host = host;
+                return host.Services.GetRequiredService<IClusterClient>();
+            }
+            catch (Exception e) when (!cancel.IsCancellationRequested)
+            {
+                host.Dispose();
+                _log.LogWarning("Cluster '{Cluster}' not reachable through Redis {Redis}: {Error}; retrying in {Seconds} s",
+                    _settings.ClusterId, _settings.Redis, e.Message.Split('\n')[0], delay.TotalSeconds);
+                await Task.Delay(delay, cancel);
+                delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
+            }
+        }
+    }
+
+    /// <summary>Stops the client (if it connected).</summary>
+    public void Dispose()
+    {
+        if (_host is null) return;
+        try
+        {
+            _host.StopAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is OperationCanceledException or OrleansException)
+        {
+        }
+        _host.Dispose();
+        _host = null;
+    }
+}
