@@ -112,13 +112,23 @@ public sealed class ClusterGatewayTests(ITestOutputHelper output)
             var campaigns = (await Admin(http, b, "/admin/campaigns")).AsArray();
             Assert.Contains(campaigns, c => Harvesters.All(h => c!["account_ids"]!.AsArray().Any(x => x!.GetValue<string>() == h)));
 
-            // /health shows the cluster: both silos active, the detector and what it has processed.
-            var health = JsonNode.Parse(await http.GetStringAsync(b.Url + "/health", TestContext.Current.CancellationToken))!;
+            // /health shows the cluster: both silos active, the detector and what it has processed — every exchange of
+            // both nodes, refused ones included, once the nodes' last batches (sent every 100 ms) have arrived.
+            long sent = (rounds + 1) * (Harvesters.Length + Users.Length);
+            JsonNode health;
+            deadline = DateTime.UtcNow.AddSeconds(10);
+            do
+            {
+                health = JsonNode.Parse(await http.GetStringAsync(b.Url + "/health", TestContext.Current.CancellationToken))!;
+                if (health["hosting"]!["detector"]!["exchanges"]!.GetValue<long>() >= sent) break;
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+            while (DateTime.UtcNow < deadline);
             output.WriteLine(health.ToJsonString());
             Assert.Equal("healthy", health["status"]!.GetValue<string>());
             Assert.Equal("cluster", health["hosting"]!["mode"]!.GetValue<string>());
             Assert.Equal(2, health["hosting"]!["silos"]!.AsArray().Count(s => s!["status"]!.GetValue<string>() == "active"));
-            Assert.True(health["hosting"]!["detector"]!["exchanges"]!.GetValue<long>() >= rounds * (Harvesters.Length + Users.Length));
+            Assert.Equal(sent, health["hosting"]!["detector"]!["exchanges"]!.GetValue<long>());
         }
         finally
         {
