@@ -129,9 +129,9 @@ public sealed class ClusterDetectorHost : IDetectorHost
                 _metrics.ExchangesAnalysed.Add(count);
             }
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested || _grains is null)
         {
-            // Stopping (possibly before the cluster was ever reached).
+            // Stopping (possibly before the cluster was ever reached: only shutdown cancels the connection attempts).
         }
         catch (Exception e)
         {
