@@ -87,7 +87,13 @@ internal static class SiloCommand
                     host.MapPrometheusScrapingEndpoint("/metrics");
                 }
                 await host.StartAsync(cancel);
-                Console.Error.WriteLine($"distillguard silo {ip}:{result.GetValue(siloPort)} (gateway {result.GetValue(gatewayPort)}) joined cluster '{settings.ClusterId}' through Redis {settings.Redis} (Ctrl+C to stop)");
+                string tlsNote = "";
+                if (settings.TlsCertificateFile is { } pfx)
+                {
+                    using var certificate = ClusterTls.Load(pfx, settings.TlsCertificatePassword);
+                    tlsNote = $" with mutual TLS (cluster certificate {certificate.Subject}, SHA-256 {Convert.ToHexString(certificate.GetCertHash(System.Security.Cryptography.HashAlgorithmName.SHA256))[..16]}…)";
+                }
+                Console.Error.WriteLine($"distillguard silo {ip}:{result.GetValue(siloPort)} (gateway {result.GetValue(gatewayPort)}) joined cluster '{settings.ClusterId}' through Redis {settings.Redis}{tlsNote} (Ctrl+C to stop)");
                 await host.WaitForShutdownAsync(cancel);
                 return ExitCodes.Ok;
             }

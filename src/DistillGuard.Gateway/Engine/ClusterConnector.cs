@@ -17,6 +17,9 @@ public sealed class ClusterConnector : IDisposable
     private readonly ILogger _log;
     private IHost? _host;
 
+    /// <summary>Interval of the plain "still not connected" warning.</summary>
+    public static readonly TimeSpan StillConnectingEvery = TimeSpan.FromSeconds(30);
+
     /// <param name="settings">Where the cluster is.</param>
     /// <param name="logging">Logging setup for the client host (null: warnings on the console).</param>
     /// <param name="log">Receives a warning per failed attempt.</param>
@@ -42,7 +45,16 @@ public sealed class ClusterConnector : IDisposable
             var host = builder.Build();
             try
             {
-                await host.StartAsync(cancel);
+                // The client keeps retrying a silo that refuses it (another TLS certificate): say so in plain words.
+                var start = host.StartAsync(cancel);
+                var waited = TimeSpan.Zero;
+                while (await Task.WhenAny(start, Task.Delay(StillConnectingEvery, cancel)) != start)
+                {
+                    waited += StillConnectingEvery;
+                    _log.LogWarning("Not connected to cluster '{Cluster}' (Redis {Redis}) after {Seconds} s: are silos running, and do they and this gateway use the same cluster certificate (Cluster:TlsCertificateFile / --tls-cert)? Serving under the fail mode meanwhile.",
+                        _settings.ClusterId, _settings.Redis, waited.TotalSeconds);
+                }
+                await start;
                 _host = host;
                 return host.Services.GetRequiredService<IClusterClient>();
             }
