@@ -132,7 +132,7 @@ public static class GatewayApp
                 return connect is null ? given! : await connect.ConnectAsync(both.Token);
             }
             engine = new ClusterDetectorHost(ConnectAfterStart, options.Cluster.Detector,
-                new DetectorSettings { Evidence = engineOptions?.Evidence ?? EvidenceMode.Redacted }, board, store, metrics, log, options.EngineQueue,
+                new DetectorSettings { Evidence = engineOptions?.Evidence ?? EvidenceMode.Redacted, Live = true }, board, store, metrics, log, options.EngineQueue,
                 TimeSpan.FromSeconds(options.SnapshotSeconds), TimeSpan.FromSeconds(options.Cluster.FastFailureDetection ? 4 : 15));
         }
         else

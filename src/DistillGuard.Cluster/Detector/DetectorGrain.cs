@@ -32,6 +32,10 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
     private readonly VerdictFeed _feed = new();
     private readonly Guid _epoch = Guid.NewGuid();
     private long _lastPublish = -1; // Environment.TickCount64 of the last full publication, or -1
+    private bool _live;             // opened by a live writer (Open) in this activation
+
+    /// <summary>How long a scan detector's log outlives its last append when its client never deletes it.</summary>
+    public static readonly TimeSpan ScanLogExpiry = TimeSpan.FromHours(24);
 
     /// <summary>Created by Orleans.</summary>
     public DetectorGrain(IDetectorLog log, ILogger<DetectorGrain> logger, ILocalSiloDetails silo)
@@ -103,6 +107,7 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
     /// <inheritdoc />
     public async Task<long> Open(byte[] settingsJson)
     {
+        _live = true;
         if (_replica.Applied > 0) return _replica.Applied;
         DetectorSettings.FromJson(settingsJson); // refuse bad settings before they are logged
         await Append(new ExchangeBatch { Kind = BatchKind.Settings, Sequence = 0, Count = 1, Payload = settingsJson });
@@ -170,7 +175,9 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
     /// </summary>
     private async Task Append(ExchangeBatch entry)
     {
-        var appended = _log.AppendAsync(Key, entry.Sequence, ExchangeBatchCodec.Encode(entry));
+        // A scan's log (entries without a live writer's origin) expires if its client vanishes; a fleet's does not.
+        bool live = _live || entry.Origin is not null || _replica.Settings?.Live == true;
+        var appended = _log.AppendAsync(Key, entry.Sequence, ExchangeBatchCodec.Encode(entry), live ? null : ScanLogExpiry);
         long before = _replica.Exchanges, rejected = _replica.RejectedEntries;
         long t0 = Stopwatch.GetTimestamp();
         try

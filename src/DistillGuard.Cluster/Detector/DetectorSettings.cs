@@ -13,6 +13,9 @@ public sealed record DetectorSettings
     /// <summary>Evidence kept with findings (<see cref="EvidenceMode"/>).</summary>
     public EvidenceMode Evidence { get; init; } = EvidenceMode.Redacted;
 
+    /// <summary>A live detector (gateway nodes write to it for as long as they run): its log never expires. A scan's does.</summary>
+    public bool Live { get; init; }
+
     /// <summary>Disposable e-mail domains added to the built-in list (lower case), or empty.</summary>
     public IReadOnlyList<string> DisposableDomains { get; init; } = [];
 

@@ -11,8 +11,9 @@ public interface IDetectorLog
     /// <param name="detector">The detector's key.</param>
     /// <param name="position">0-based position the entry must take.</param>
     /// <param name="entry">The encoded entry.</param>
+    /// <param name="expireAfter">Delete the whole log this long after its last append (a scan whose client vanished), or null to keep it.</param>
     /// <returns>True if appended; false if the log's length was not <paramref name="position"/> (another activation wrote to it).</returns>
-    Task<bool> AppendAsync(string detector, long position, byte[] entry);
+    Task<bool> AppendAsync(string detector, long position, byte[] entry, TimeSpan? expireAfter = null);
 
     /// <summary>Every entry of the log, in order (empty for an unknown detector).</summary>
     IAsyncEnumerable<byte[]> ReadAsync(string detector, CancellationToken cancel = default);

@@ -14,7 +14,8 @@ public sealed class MemoryDetectorLog : IDetectorLog
     public static MemoryDetectorLog Shared { get; } = new();
 
     /// <inheritdoc />
-    public Task<bool> AppendAsync(string detector, long position, byte[] entry)
+    /// <remarks>Expiry is not modelled: the memory log lives only as long as the process.</remarks>
+    public Task<bool> AppendAsync(string detector, long position, byte[] entry, TimeSpan? expireAfter = null)
     {
         lock (_logs)
         {

@@ -8,12 +8,16 @@ namespace DistillGuard.Cluster.Log;
 /// a Lua script that pushes only if the list's length equals the expected position, so two activations of one
 /// detector (possible for a moment while membership settles after a failure) can never interleave their entries.
 /// </summary>
-/// <remarks>Durability is Redis's own: run it with AOF (<c>appendonly yes</c>) or replicas in production.</remarks>
+/// <remarks>
+/// Durability is Redis's own: run it with AOF (<c>appendonly yes</c>) or replicas in production. A scan's log expires
+/// a day after its last append (its client deletes it when done; the expiry covers a client that vanished).
+/// </remarks>
 public sealed class RedisDetectorLog : IDetectorLog
 {
     private const string AppendScript = """
         if redis.call('LLEN', KEYS[1]) == tonumber(ARGV[1]) then
           redis.call('RPUSH', KEYS[1], ARGV[2])
+          if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
           return 1
         end
         return 0
@@ -36,9 +40,10 @@ public sealed class RedisDetectorLog : IDetectorLog
     private RedisKey Key(string detector) => $"{_prefix}:detector:{detector}:log";
 
     /// <inheritdoc />
-    public async Task<bool> AppendAsync(string detector, long position, byte[] entry)
+    public async Task<bool> AppendAsync(string detector, long position, byte[] entry, TimeSpan? expireAfter = null)
     {
-        var result = await _redis.GetDatabase().ScriptEvaluateAsync(AppendScript, [Key(detector)], [position, entry]);
+        long ttl = expireAfter is { } t ? Math.Max(1, (long)t.TotalMilliseconds) : 0;
+        var result = await _redis.GetDatabase().ScriptEvaluateAsync(AppendScript, [Key(detector)], [position, entry, ttl]);
         return (long)result == 1;
     }
 
