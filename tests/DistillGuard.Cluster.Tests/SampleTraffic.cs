@@ -40,9 +40,7 @@ internal static class SampleTraffic
     /// <summary>The findings as JSON text, with the production time blanked (the only field that differs between two runs).</summary>
     public static string Canonical(FindingsDocument doc)
     {
-        using var buffer = new MemoryStream();
-        FindingsJson.Write(buffer, doc with { GeneratedAt = default });
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        return Encoding.UTF8.GetString(FindingsJson.ToUtf8Bytes(doc with { GeneratedAt = default }));
     }
 
     /// <summary>The newest user message of each of the first <paramref name="exchanges"/> exchanges that has one.</summary>

@@ -128,9 +128,7 @@ internal sealed class ScanRunner
 
         if (request.Format == "json")
         {
-            using var buffer = new MemoryStream();
-            FindingsJson.Write(buffer, doc);
-            _stdout.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+            _stdout.WriteLine(System.Text.Encoding.UTF8.GetString(FindingsJson.ToUtf8Bytes(doc)));
             _stdout.Flush();
         }
         else

@@ -95,9 +95,7 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
         {
             var input = JsonSerializer.Deserialize<InputSummary>(request.Input) ?? new InputSummary();
             var doc = _replica.Finish(input, new FindingsOptions { IncludeBenign = request.IncludeBenign });
-            using var buffer = new MemoryStream();
-            FindingsJson.Write(buffer, doc);
-            _findings = buffer.ToArray();
+            _findings = FindingsJson.ToUtf8Bytes(doc);
             _logger.LogInformation("detector {Detector} finished on silo {Silo}: {Exchanges} exchanges, {Accounts} accounts",
                 Key, _silo, _replica.Exchanges, _replica.Engine?.AccountCount ?? 0);
         }
@@ -155,9 +153,7 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
     {
         var engine = _replica.Engine ?? throw new InvalidOperationException($"detector {Key} has no settings yet");
         engine.Flush();
-        using var buffer = new MemoryStream();
-        FindingsJson.Write(buffer, FindingsBuilder.Build(engine, new InputSummary { Sources = ["gateway"] }));
-        return Task.FromResult(buffer.ToArray());
+        return Task.FromResult(FindingsJson.ToUtf8Bytes(FindingsBuilder.Build(engine, new InputSummary { Sources = ["gateway"] })));
     }
 
     /// <inheritdoc />

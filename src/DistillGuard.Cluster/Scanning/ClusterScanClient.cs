@@ -154,8 +154,7 @@ public sealed class ClusterScanClient
         status = await caller.CallAsync(grain.Status, "status", cancel);
         var request = new FinishRequest { Input = JsonSerializer.SerializeToUtf8Bytes(input()), IncludeBenign = includeBenign };
         var bytes = await caller.CallAsync(() => grain.Finish(request), "finish", cancel);
-        using var stream = new MemoryStream(bytes);
-        var findings = FindingsJson.Read(stream);
+        var findings = FindingsJson.Read(bytes);
         try
         {
             await grain.Delete();

@@ -18,6 +18,9 @@ public static class FindingsJson
     /// <summary>Writes <paramref name="doc"/> to <paramref name="stream"/>.</summary>
     public static void Write(Stream stream, FindingsDocument doc) => JsonSerializer.Serialize(stream, doc, Context.FindingsDocument);
 
+    /// <summary><paramref name="doc"/> as UTF-8 JSON bytes (what <see cref="Write(Stream, FindingsDocument)"/> writes).</summary>
+    public static byte[] ToUtf8Bytes(FindingsDocument doc) => JsonSerializer.SerializeToUtf8Bytes(doc, Context.FindingsDocument);
+
     /// <summary>Writes <paramref name="doc"/> to the file at <paramref name="path"/>.</summary>
     public static void Write(string path, FindingsDocument doc)
     {
@@ -27,12 +30,18 @@ public static class FindingsJson
 
     /// <summary>Reads a findings document.</summary>
     /// <exception cref="InvalidDataException">The JSON is not a findings document of a supported schema.</exception>
-    public static FindingsDocument Read(Stream stream)
+    public static FindingsDocument Read(Stream stream) => Checked(() => JsonSerializer.Deserialize(stream, Context.FindingsDocument));
+
+    /// <summary>Reads a findings document from UTF-8 JSON bytes (<see cref="ToUtf8Bytes"/>).</summary>
+    /// <exception cref="InvalidDataException">The JSON is not a findings document of a supported schema.</exception>
+    public static FindingsDocument Read(byte[] utf8) => Checked(() => JsonSerializer.Deserialize(utf8, Context.FindingsDocument));
+
+    private static FindingsDocument Checked(Func<FindingsDocument?> deserialize)
     {
         FindingsDocument? doc;
         try
         {
-            doc = JsonSerializer.Deserialize(stream, Context.FindingsDocument);
+            doc = deserialize();
         }
         catch (JsonException e)
         {

@@ -74,9 +74,7 @@ public static class AdminEndpoints
         admin.MapGet("/findings", async (CancellationToken cancel) =>
         {
             var doc = await engine.FindingsAsync(cancel);
-            using var ms = new MemoryStream();
-            FindingsJson.Write(ms, doc);
-            return Results.Bytes(ms.ToArray(), "application/json");
+            return Results.Bytes(FindingsJson.ToUtf8Bytes(doc), "application/json");
         });
 
         admin.MapPost("/recompute", async (CancellationToken cancel) =>

@@ -186,9 +186,7 @@ public sealed class ClusterDetectorHost : IDetectorHost
     /// <inheritdoc />
     public async Task<FindingsDocument> FindingsAsync(CancellationToken cancel)
     {
-        var bytes = await _caller.CallAsync(Detector.CurrentFindings, "findings", cancel);
-        using var stream = new MemoryStream(bytes);
-        return FindingsJson.Read(stream);
+        return FindingsJson.Read(await _caller.CallAsync(Detector.CurrentFindings, "findings", cancel));
     }
 
     /// <inheritdoc />
