@@ -55,7 +55,7 @@ public sealed class AnalysisGrain : Grain, IAnalysisGrain
         ExchangeBatchCodec.ForEachLine(batch.Payload, (line, _, _) =>
         {
             var span = output.GetSpan(ExchangeAnalysisCodec.MaxBytes);
-            if (_parser.Parse(line, _exchange) is not null || _exchange.AccountId.IsEmpty)
+            if (_parser.Parse(line, _exchange) is not null) // (an exchange without an account id does not parse)
             {
                 output.Advance(ExchangeAnalysisCodec.WriteMissing(span));
                 return;

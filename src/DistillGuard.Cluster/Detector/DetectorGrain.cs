@@ -68,8 +68,6 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
         if (entry.Sequence < _replica.Applied) return _replica.Applied; // already in the log: a retry
         if (entry.Sequence > _replica.Applied)
             throw new InvalidOperationException($"detector {Key}: entry {entry.Sequence} arrived but the log holds {_replica.Applied} entries; entries in between were never acknowledged");
-        if (_replica.Finished) throw new InvalidOperationException($"detector {Key} has finished; start a new detector for new traffic");
-        if (_replica.Validate(entry) is { } problem) throw new InvalidOperationException($"detector {Key}: {problem}");
         await Append(entry);
         return _replica.Applied;
     }
@@ -107,7 +105,6 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
     {
         _live = true;
         if (_replica.Applied > 0) return _replica.Applied;
-        DetectorSettings.FromJson(settingsJson); // refuse bad settings before they are logged
         await Append(new ExchangeBatch { Kind = BatchKind.Settings, Sequence = 0, Count = 1, Payload = settingsJson });
         return _replica.Applied;
     }
@@ -116,15 +113,12 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
     public async Task<long> Ingest(ExchangeBatch entry)
     {
         if (entry.Origin is null || entry.Kind != BatchKind.Exchanges) throw new ArgumentException("a live entry is an exchange batch with an origin", nameof(entry));
-        if (_replica.Engine is null) throw new InvalidOperationException($"detector {Key} has no settings yet; call Open first");
         if (_replica.OriginSequences.TryGetValue(entry.Origin, out long last) && entry.OriginSequence <= last) return _replica.Applied;
-        var stored = new ExchangeBatch
+        await Append(new ExchangeBatch
         {
             Kind = entry.Kind, Sequence = _replica.Applied, Count = entry.Count, Payload = entry.Payload,
             Origin = entry.Origin, OriginSequence = entry.OriginSequence,
-        };
-        if (_replica.Validate(stored) is { } problem) throw new InvalidOperationException($"detector {Key}: {problem}");
-        await Append(stored);
+        });
         return _replica.Applied;
     }
 
@@ -159,18 +153,21 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
     /// <inheritdoc />
     public async Task<int> Recompute()
     {
-        if (_replica.Engine is null) throw new InvalidOperationException($"detector {Key} has no settings yet");
         await Append(new ExchangeBatch { Kind = BatchKind.Recompute, Sequence = _replica.Applied });
-        return _replica.Engine.Campaigns.Count;
+        return _replica.Engine!.Campaigns.Count;
     }
 
     /// <summary>
-    /// Appends an entry at the end of the durable log and applies it. The two overlap (the Redis round trip runs while
-    /// the engine works), and the call returns — acknowledging the entry — only once both are done. If the append
-    /// fails, the state already holds the entry: the activation is dropped, and the next one replays the log.
+    /// Appends an entry at the end of the durable log and applies it. An entry that could never apply is refused first
+    /// (<see cref="DetectorReplica.Validate"/>), so the log never holds one that would stop a replay. Append and apply
+    /// overlap (the Redis round trip runs while the engine works), and the call returns — acknowledging the entry —
+    /// only once both are done. If the append fails, the state already holds the entry: the activation is dropped, and
+    /// the next one replays the log.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The entry could never apply (see <see cref="DetectorReplica.Validate"/>).</exception>
     private async Task Append(ExchangeBatch entry)
     {
+        if (_replica.Validate(entry) is { } problem) throw new InvalidOperationException($"detector {Key}: {problem}");
         // A scan's log (entries without a live writer's origin) expires if its client vanishes; a fleet's does not.
         bool live = _live || entry.Origin is not null || _replica.Settings?.Live == true;
         var appended = _log.AppendAsync(Key, entry.Sequence, ExchangeBatchCodec.Encode(entry), live ? null : ScanLogExpiry);

@@ -57,7 +57,7 @@ public sealed class DetectorReplica
     public string? Validate(ExchangeBatch entry)
     {
         if (entry.Sequence != Applied) return $"entry {entry.Sequence} when entry {Applied} is next";
-        if (Finished) return "the detector has finished; it accepts no more entries";
+        if (Finished) return "the detector has finished; it accepts no more entries (start a new detector for new traffic)";
         if (entry.Kind == BatchKind.Settings)
         {
             if (Engine is not null) return "the detector's settings were already applied";
@@ -72,7 +72,7 @@ public sealed class DetectorReplica
             return null;
         }
         if (!Enum.IsDefined(entry.Kind)) return $"unknown entry kind {entry.Kind}";
-        return Engine is null ? "the detector's log does not start with its settings" : null;
+        return Engine is null ? "the detector's log does not start with its settings (a live writer calls Open first)" : null;
     }
 
     /// <summary>Whether <see cref="Finish"/> ran (no further entries are accepted).</summary>
@@ -148,7 +148,7 @@ public sealed class DetectorReplica
                 (int read, analysed) = ExchangeAnalysisCodec.Read(analyses.AsSpan(at), _analysis, _datasets);
                 at += read;
             }
-            if (_parser.Parse(line, _exchange) is not null || _exchange.AccountId.IsEmpty)
+            if (_parser.Parse(line, _exchange) is not null) // (an exchange without an account id does not parse)
             {
                 Rejected++;
                 return;
