@@ -113,12 +113,18 @@ public sealed class ClusterScanClient
 
         long exchanges = 0;
         ulong referenceId = settings.ReferenceId;
-        // Batches in analysis on the workers, oldest first; the detector takes them strictly in order.
-        var ahead = new Queue<(ExchangeBatch Batch, Task<byte[]> Analyses)>();
+        async Task<byte[]?> Analyse(ExchangeBatch batch)
+        {
+            var worker = _grains.GetGrain<IAnalysisGrain>(batch.Sequence % 64);
+            return await caller.CallAsync(() => worker.Analyze(batch, detector, referenceId), $"analysis of entry {batch.Sequence}", stop.Token);
+        }
+        // Batches in analysis on the workers (or, with no window, none), oldest first; the detector takes them in order.
+        var ahead = new Queue<(ExchangeBatch Batch, Task<byte[]?> Analyses)>();
         async Task SubmitOldest()
         {
-            var (batch, analyses) = ahead.Dequeue();
-            await Submit(grain, batch.WithAnalyses(await analyses), caller, stop.Token);
+            var (batch, analysing) = ahead.Dequeue();
+            var analyses = await analysing;
+            await Submit(grain, analyses is null ? batch : batch.WithAnalyses(analyses), caller, stop.Token);
             sequence = batch.Sequence + 1;
             exchanges += batch.Count;
             Progress?.Invoke(exchanges);
@@ -127,17 +133,8 @@ public sealed class ClusterScanClient
         {
             await foreach (var batch in batches.Reader.ReadAllAsync(stop.Token))
             {
-                if (AnalysisWindow <= 0)
-                {
-                    await Submit(grain, batch, caller, stop.Token);
-                    sequence = batch.Sequence + 1;
-                    exchanges += batch.Count;
-                    Progress?.Invoke(exchanges);
-                    continue;
-                }
-                var worker = _grains.GetGrain<IAnalysisGrain>(batch.Sequence % 64);
-                ahead.Enqueue((batch, caller.CallAsync(() => worker.Analyze(batch, detector, referenceId), $"analysis of entry {batch.Sequence}", stop.Token)));
-                while (ahead.Count > AnalysisWindow) await SubmitOldest();
+                ahead.Enqueue((batch, AnalysisWindow <= 0 ? Task.FromResult<byte[]?>(null) : Analyse(batch)));
+                while (ahead.Count > Math.Max(0, AnalysisWindow)) await SubmitOldest();
             }
             while (ahead.Count > 0) await SubmitOldest();
         }
