@@ -27,16 +27,13 @@ public sealed class EngineHost : IDetectorHost
     private readonly DetectionEngine _engine;
     private readonly BlockingCollection<Work> _queue;
     private readonly VerdictBoard _board;
-    private readonly GatewayStore _store;
     private readonly GatewayMetrics _metrics;
     private readonly ILogger _log;
     private readonly Thread _thread;
     private readonly ExchangeParser _parser = new();
     private readonly Exchange _exchange = new();
     private readonly VerdictFeed _feed = new();
-    private readonly List<AccountVerdict> _unsaved = new();
-    private readonly TimeSpan _snapshotEvery;
-    private long _lastSnapshot;
+    private readonly VerdictSnapshots _snapshots;
     private long _lastPublish;
     private volatile bool _ready;
     private volatile Exception? _failure;
@@ -59,10 +56,9 @@ public sealed class EngineHost : IDetectorHost
     {
         _engine = engine;
         _board = board;
-        _store = store;
         _metrics = metrics;
         _log = log;
-        _snapshotEvery = snapshotEvery;
+        _snapshots = new VerdictSnapshots(store, snapshotEvery);
         _queue = new BlockingCollection<Work>(queueCapacity);
         foreach (var v in store.Verdicts()) { board.Set(v); _feed.Seed(v); }
         _thread = new Thread(() => Run(replay)) { IsBackground = true, Name = "distillguard-engine" };
@@ -138,10 +134,10 @@ public sealed class EngineHost : IDetectorHost
                         }
                         break;
                 }
-                MaybeSnapshot();
+                _snapshots.MaybeSave();
             }
             Publish();
-            Snapshot();
+            _snapshots.Save();
         }
         catch (Exception ex)
         {
@@ -161,7 +157,7 @@ public sealed class EngineHost : IDetectorHost
         Replayed = reader.Exchanges;
         _engine.Finish();
         Publish(all: true);
-        Snapshot();
+        _snapshots.Save();
         _log.LogInformation("Replayed {Exchanges:N0} exchanges from {Files} logs in {Seconds:F1} s", reader.Exchanges, files.Count, clock.Elapsed.TotalSeconds);
     }
 
@@ -187,21 +183,7 @@ public sealed class EngineHost : IDetectorHost
     private void Post(AccountVerdict v)
     {
         _board.Set(v);
-        _unsaved.Add(v);
-    }
-
-    private void MaybeSnapshot()
-    {
-        long now = Environment.TickCount64;
-        if (now - _lastSnapshot >= _snapshotEvery.TotalMilliseconds) Snapshot();
-    }
-
-    private void Snapshot()
-    {
-        _lastSnapshot = Environment.TickCount64;
-        if (_unsaved.Count == 0) return;
-        _store.SaveVerdicts(_unsaved);
-        _unsaved.Clear();
+        _snapshots.Add(v);
     }
 
     /// <summary>Stops taking exchanges, lets the detector drain its queue and saves the verdicts.</summary>
