@@ -72,18 +72,13 @@ internal static class SiloCommand
                 await using var host = builder.Build();
                 if (httpUrl is not null)
                 {
-                    host.MapGet("/health", async (IGrainFactory grains, ILocalSiloDetails local, CancellationToken ct) =>
+                    host.MapGet("/health", async (IGrainFactory grains, ILocalSiloDetails local, CancellationToken ct) => Results.Json(new
                     {
-                        var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false).WaitAsync(TimeSpan.FromSeconds(5), ct);
-                        return Results.Json(new
-                        {
-                            status = "healthy",
-                            silo = local.SiloAddress.ToParsableString(),
-                            cluster_id = settings.ClusterId,
-                            silos = hosts.OrderBy(h => h.Key.ToParsableString(), StringComparer.Ordinal)
-                                .Select(h => new { address = h.Key.ToParsableString(), status = h.Value.ToString().ToLowerInvariant() }),
-                        });
-                    });
+                        status = "healthy",
+                        silo = local.SiloAddress.ToParsableString(),
+                        cluster_id = settings.ClusterId,
+                        silos = await ClusterMembership.ReadAsync(grains, TimeSpan.FromSeconds(5), ct),
+                    }));
                     host.MapPrometheusScrapingEndpoint("/metrics");
                 }
                 await host.StartAsync(cancel);

@@ -8,7 +8,7 @@ using DistillGuard.Core.Verdicts;
 using DistillGuard.Gateway.Storage;
 using DistillGuard.Gateway.Telemetry;
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime;
+using DistillGuard.Cluster.Hosting;
 
 namespace DistillGuard.Gateway.Engine;
 
@@ -48,7 +48,6 @@ public sealed class ClusterDetectorHost : IDetectorHost
     private volatile bool _ready;
     private Guid _epoch;
     private long _version;
-    private long _replayed;
 
     /// <summary>Starts connecting, then sending and polling.</summary>
     /// <param name="connect">Returns an Orleans client once it is connected to the cluster (retrying as long as it takes); the gateway serves meanwhile.</param>
@@ -95,7 +94,8 @@ public sealed class ClusterDetectorHost : IDetectorHost
     public int QueueLength => _queue.Count;
 
     /// <inheritdoc />
-    public long Replayed => Interlocked.Read(ref _replayed);
+    /// <remarks>Always 0: a node replays nothing; the shared detector's own replay is under <see cref="HealthAsync"/>.</remarks>
+    public long Replayed => 0;
 
     /// <inheritdoc />
     public bool TryEnqueue(byte[] line) => Failure is null && !_queue.IsAddingCompleted && _queue.TryAdd(line);
@@ -142,8 +142,7 @@ public sealed class ClusterDetectorHost : IDetectorHost
 
     private async Task PollLoop()
     {
-        long lastSnapshot = Environment.TickCount64;
-        var unsaved = new List<AccountVerdict>();
+        var snapshots = new VerdictSnapshots(_store, _snapshotEvery);
         while (!_stop.IsCancellationRequested)
         {
             try
@@ -156,14 +155,9 @@ public sealed class ClusterDetectorHost : IDetectorHost
                 foreach (var v in JsonSerializer.Deserialize<List<AccountVerdict>>(page.Verdicts) ?? [])
                 {
                     _board.Set(v);
-                    unsaved.Add(v);
+                    snapshots.Add(v);
                 }
-                if (unsaved.Count > 0 && Environment.TickCount64 - lastSnapshot >= _snapshotEvery.TotalMilliseconds)
-                {
-                    _store.SaveVerdicts(unsaved);
-                    unsaved.Clear();
-                    lastSnapshot = Environment.TickCount64;
-                }
+                snapshots.MaybeSave();
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
@@ -173,7 +167,7 @@ public sealed class ClusterDetectorHost : IDetectorHost
                 _log.LogWarning("Cluster detector {Detector}: verdict poll failed: {Error}", _name, e.Message);
             }
         }
-        if (unsaved.Count > 0) _store.SaveVerdicts(unsaved);
+        snapshots.Save();
     }
 
     /// <inheritdoc />
@@ -198,15 +192,13 @@ public sealed class ClusterDetectorHost : IDetectorHost
         if (_grain is null || _grains is null) return new { mode = "cluster", detector = new { name = _name }, state = "connecting" };
         try
         {
-            var hosts = await _grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false).WaitAsync(TimeSpan.FromSeconds(5), cancel);
+            var silos = await ClusterMembership.ReadAsync(_grains, TimeSpan.FromSeconds(5), cancel);
             var status = await Detector.Status().WaitAsync(TimeSpan.FromSeconds(5), cancel);
-            Interlocked.Exchange(ref _replayed, status.Replayed);
             return new
             {
                 mode = "cluster",
                 detector = new { name = _name, silo = status.Silo, exchanges = status.Exchanges, accounts = status.Accounts, replayed_entries = status.Replayed },
-                silos = hosts.OrderBy(h => h.Key.ToParsableString(), StringComparer.Ordinal)
-                    .Select(h => new { address = h.Key.ToParsableString(), status = h.Value.ToString().ToLowerInvariant() }).ToList(),
+                silos,
             };
         }
         catch (Exception e) when (RetryingCaller.IsTransient(e) || e is OperationCanceledException or InvalidOperationException)
@@ -219,7 +211,7 @@ public sealed class ClusterDetectorHost : IDetectorHost
     public void Dispose()
     {
         _queue.CompleteAdding();
-        if (!_sender.Wait(TimeSpan.FromSeconds(10))) _stop.Cancel();
+        _sender.Wait(TimeSpan.FromSeconds(10));
         _stop.Cancel();
         try
         {

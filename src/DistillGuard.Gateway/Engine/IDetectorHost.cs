@@ -18,7 +18,7 @@ public interface IDetectorHost : IDisposable
     /// <summary>Exchanges waiting to be analysed (or sent to the cluster).</summary>
     int QueueLength { get; }
 
-    /// <summary>Exchanges replayed at start (embedded), or exchanges replayed by the cluster detector's last activation.</summary>
+    /// <summary>Exchanges this node replayed from its own log at start (embedded); 0 in cluster mode.</summary>
     long Replayed { get; }
 
     /// <summary>Hands a completed exchange (one exchange-log line, full text) to the detector.</summary>
