@@ -36,9 +36,14 @@ internal static class SiloCommand
                 Console.Error.WriteLine($"error: --address: expected an IP address, got '{result.GetValue(address)}'");
                 return ExitCodes.Usage;
             }
-            if (settings.TlsCertificateFile is { } tls && ClusterTls.Check(tls, settings.TlsCertificatePassword) is { } tlsProblem)
+            System.Security.Cryptography.X509Certificates.X509Certificate2? certificate;
+            try
             {
-                Console.Error.WriteLine($"error: --tls-cert {tls}: {tlsProblem}");
+                certificate = ClusterTls.LoadFor(settings);
+            }
+            catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: --tls-cert {settings.TlsCertificateFile}: {e.Message}");
                 return ExitCodes.Usage;
             }
             var httpUrl = result.GetValue(http);
@@ -63,7 +68,7 @@ internal static class SiloCommand
                 builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
                 builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
             }
-            builder.UseOrleans(silo => silo.UseDistillGuardCluster(settings, ip, result.GetValue(siloPort), result.GetValue(gatewayPort)));
+            builder.UseOrleans(silo => silo.UseDistillGuardCluster(settings, ip, result.GetValue(siloPort), result.GetValue(gatewayPort), certificate));
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
             if (httpUrl is not null)
                 builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter("DistillGuard.Cluster", "Microsoft.Orleans").AddPrometheusExporter());
@@ -82,12 +87,7 @@ internal static class SiloCommand
                     host.MapPrometheusScrapingEndpoint("/metrics");
                 }
                 await host.StartAsync(cancel);
-                string tlsNote = "";
-                if (settings.TlsCertificateFile is { } pfx)
-                {
-                    using var certificate = ClusterTls.Load(pfx, settings.TlsCertificatePassword);
-                    tlsNote = $" with mutual TLS (cluster certificate {certificate.Subject}, SHA-256 {Convert.ToHexString(certificate.GetCertHash(System.Security.Cryptography.HashAlgorithmName.SHA256))[..16]}…)";
-                }
+                string tlsNote = certificate is null ? "" : $" with mutual TLS (cluster certificate {ClusterTls.Describe(certificate)})";
                 Console.Error.WriteLine($"distillguard silo {ip}:{result.GetValue(siloPort)} (gateway {result.GetValue(gatewayPort)}) joined cluster '{settings.ClusterId}' through Redis {settings.Redis}{tlsNote} (Ctrl+C to stop)");
                 await host.WaitForShutdownAsync(cancel);
                 return ExitCodes.Ok;

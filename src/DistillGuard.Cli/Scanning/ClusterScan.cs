@@ -25,9 +25,14 @@ internal static class ClusterScan
         Func<List<string>> errors, TextWriter stderr, CancellationToken cancel)
     {
         var settings = request.Cluster!;
-        if (settings.TlsCertificateFile is { } tls && ClusterTls.Check(tls, settings.TlsCertificatePassword) is { } tlsProblem)
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate;
+        try
         {
-            stderr.WriteLine($"error: --tls-cert {tls}: {tlsProblem}");
+            certificate = ClusterTls.LoadFor(settings);
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: --tls-cert {settings.TlsCertificateFile}: {e.Message}");
             return (null, ExitCodes.Usage);
         }
         DetectorSettings detector;
@@ -51,7 +56,7 @@ internal static class ClusterScan
 
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.UseOrleansClient(client => client.UseDistillGuardCluster(settings));
+        builder.UseOrleansClient(client => client.UseDistillGuardCluster(settings, certificate));
         using var host = builder.Build();
         // The Orleans client keeps retrying a gateway it cannot reach or that refuses its TLS handshake: bound the wait.
         using (var connect = CancellationTokenSource.CreateLinkedTokenSource(cancel))

@@ -8,14 +8,13 @@ namespace DistillGuard.Cluster.Hosting;
 public static class ClientSetup
 {
     /// <summary>Applies <paramref name="settings"/> to a client.</summary>
-    /// <exception cref="System.Security.Cryptography.CryptographicException">The TLS certificate cannot be loaded.</exception>
-    public static IClientBuilder UseDistillGuardCluster(this IClientBuilder client, ClusterSettings settings)
+    /// <param name="client">The client builder.</param>
+    /// <param name="settings">Cluster settings.</param>
+    /// <param name="certificate">The cluster certificate for mutual TLS (<see cref="ClusterTls.LoadFor"/>), or null for plain connections.</param>
+    public static IClientBuilder UseDistillGuardCluster(this IClientBuilder client, ClusterSettings settings,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate)
     {
-        if (settings.TlsCertificateFile is { } file)
-        {
-            var certificate = ClusterTls.Load(file, settings.TlsCertificatePassword);
-            client.UseTls(certificate, o => ClusterTls.Configure(o, certificate));
-        }
+        if (certificate is not null) client.UseTls(certificate, o => ClusterTls.Configure(o, certificate));
         client.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = settings.ClusterId;

@@ -25,6 +25,16 @@ public static class ClusterTls
         return certificate;
     }
 
+    /// <summary>The cluster certificate named by <paramref name="settings"/>, or null when the cluster runs without TLS.</summary>
+    /// <exception cref="CryptographicException">As <see cref="Load(string, string?)"/>.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static X509Certificate2? LoadFor(ClusterSettings settings) =>
+        settings.TlsCertificateFile is { } file ? Load(file, settings.TlsCertificatePassword) : null;
+
+    /// <summary>One line naming a certificate for logs: subject and the start of its SHA-256 thumbprint.</summary>
+    public static string Describe(X509Certificate2 certificate) =>
+        $"{certificate.Subject}, SHA-256 {Convert.ToHexString(certificate.GetCertHash(HashAlgorithmName.SHA256))[..16]}…";
+
     /// <summary>Why the certificate cannot be used (as a one-line message), or null if it loads with its key.</summary>
     public static string? Check(string file, string? password)
     {

@@ -16,8 +16,9 @@ public static class SiloSetup
     /// <param name="address">The address other silos and clients reach this one at.</param>
     /// <param name="siloPort">Silo-to-silo port.</param>
     /// <param name="gatewayPort">Client gateway port.</param>
-    /// <exception cref="System.Security.Cryptography.CryptographicException">The TLS certificate cannot be loaded.</exception>
-    public static ISiloBuilder UseDistillGuardCluster(this ISiloBuilder silo, ClusterSettings settings, IPAddress address, int siloPort, int gatewayPort)
+    /// <param name="certificate">The cluster certificate for mutual TLS (<see cref="ClusterTls.LoadFor"/>), or null for plain connections.</param>
+    public static ISiloBuilder UseDistillGuardCluster(this ISiloBuilder silo, ClusterSettings settings, IPAddress address, int siloPort, int gatewayPort,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate)
     {
         silo.Configure<ClusterOptions>(o =>
         {
@@ -35,11 +36,7 @@ public static class SiloSetup
                 o.NumVotesForDeathDeclaration = 1;
             });
         }
-        if (settings.TlsCertificateFile is { } file)
-        {
-            var certificate = ClusterTls.Load(file, settings.TlsCertificatePassword);
-            silo.UseTls(certificate, o => ClusterTls.Configure(o, certificate));
-        }
+        if (certificate is not null) silo.UseTls(certificate, o => ClusterTls.Configure(o, certificate));
         silo.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(settings.Redis));
         silo.Services.AddSingleton<IDetectorLog>(sp => new RedisDetectorLog(sp.GetRequiredService<IConnectionMultiplexer>(), settings.ServiceId));
         return silo;

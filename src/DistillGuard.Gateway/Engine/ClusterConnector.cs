@@ -15,6 +15,7 @@ public sealed class ClusterConnector : IDisposable
     private readonly ClusterSettings _settings;
     private readonly Action<ILoggingBuilder>? _logging;
     private readonly ILogger _log;
+    private readonly System.Security.Cryptography.X509Certificates.X509Certificate2? _certificate;
     private IHost? _host;
 
     /// <summary>Interval of the plain "still not connected" warning.</summary>
@@ -26,6 +27,7 @@ public sealed class ClusterConnector : IDisposable
     public ClusterConnector(ClusterSettings settings, Action<ILoggingBuilder>? logging, ILogger log)
     {
         _settings = settings;
+        _certificate = ClusterTls.LoadFor(settings); // checked by the gateway's configuration validator
         _logging = logging;
         _log = log;
     }
@@ -41,7 +43,7 @@ public sealed class ClusterConnector : IDisposable
             builder.Logging.ClearProviders();
             if (_logging is not null) _logging(builder.Logging);
             else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).AddFilter("Orleans", LogLevel.Warning);
-            builder.UseOrleansClient(c => c.UseDistillGuardCluster(_settings));
+            builder.UseOrleansClient(c => c.UseDistillGuardCluster(_settings, _certificate));
             var host = builder.Build();
             try
             {
