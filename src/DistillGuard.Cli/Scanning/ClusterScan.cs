@@ -2,7 +2,6 @@ using System.Diagnostics;
 using DistillGuard.Cluster.Detector;
 using DistillGuard.Cluster.Hosting;
 using DistillGuard.Cluster.Scanning;
-using DistillGuard.Core.Engine;
 using DistillGuard.Core.Findings;
 using DistillGuard.Core.Profiles;
 using DistillGuard.Ingest.Accounts;
@@ -44,7 +43,7 @@ internal static class ClusterScan
                 Evidence = request.Evidence,
                 // The merged index travels in the detector's settings (entry 0 of its log); workers fetch it once.
                 Reference = request.ReferenceFiles.Count == 0 ? null : ReferenceLoader.Load(request.ReferenceFiles, w => stderr.WriteLine("warning: " + w)).ToBytes(),
-                DisposableDomains = request.DisposableDomainsFile is null ? [] : DisposableDomains.Read(new StreamReader(request.DisposableDomainsFile)).ToList(),
+                DisposableDomains = request.DisposableDomainsFile is null ? [] : ScanRunner.ReadDisposableDomains(request.DisposableDomainsFile).ToList(),
             };
             if (request.AccountsFile is not null) accounts.AddRange(AccountsFileReader.Read(InputSource.File(request.AccountsFile), report));
         }

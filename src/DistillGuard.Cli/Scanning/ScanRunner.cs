@@ -151,7 +151,7 @@ internal sealed class ScanRunner
                 Reference = ReferenceLoader.Load(request.ReferenceFiles, w => _stderr.WriteLine("warning: " + w)),
                 DisposableDomains = request.DisposableDomainsFile is null
                     ? null
-                    : new HashSet<string>(DisposableDomains.BuiltIn.Concat(DisposableDomains.Read(new StreamReader(request.DisposableDomainsFile)))),
+                    : new HashSet<string>(DisposableDomains.BuiltIn.Concat(ReadDisposableDomains(request.DisposableDomainsFile))),
             };
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
@@ -208,6 +208,13 @@ internal sealed class ScanRunner
     private static void RegisterAccounts(DetectionEngine engine, string file, Action<IngestError> report)
     {
         foreach (var m in AccountsFileReader.Read(InputSource.File(file), report)) engine.RegisterAccount(m);
+    }
+
+    /// <summary>The <c>--disposable-domains</c> file (one domain per line), read and closed.</summary>
+    internal static IReadOnlySet<string> ReadDisposableDomains(string file)
+    {
+        using var reader = new StreamReader(file);
+        return DisposableDomains.Read(reader);
     }
 
     /// <summary>The input summary of a scan.</summary>
