@@ -48,64 +48,50 @@ public sealed class ClusterEquivalenceTests(ITestOutputHelper output)
     public async Task Three_silos_produce_the_same_findings_as_the_single_process_scan(int analysisWindow)
     {
         var cluster = await TestClusters.StartAsync(3);
-        try
-        {
-            var (result, errors) = await ScanOnCluster(cluster, "equivalence", batchLines: 256, analysisWindow: analysisWindow);
-            var embedded = SampleTraffic.Embedded.Value;
+        await using var stop = cluster.StopOnDispose();
+        var (result, errors) = await ScanOnCluster(cluster, "equivalence", batchLines: 256, analysisWindow: analysisWindow);
+        var embedded = SampleTraffic.Embedded.Value;
 
-            Assert.Empty(errors);
-            Assert.Equal(7963, result.Findings.Input.Exchanges);
-            // The sample is not trivial: many flagged accounts, several multi-account campaigns.
-            Assert.True(embedded.Summary.AccountsAttack > 100, $"{embedded.Summary.AccountsAttack} accounts at attack");
-            Assert.True(embedded.Campaigns.Count(c => c.AccountIds.Count > 1) >= 5);
-            AssertSameVerdictsAndCampaigns(embedded, result.Findings);
-            Assert.Equal(0, result.Status.Replayed);
-            output.WriteLine($"detector on {result.Status.Silo}; {result.Entries} entries; {result.Findings.Summary.AccountsAttack} accounts at attack");
-        }
-        finally
-        {
-            await cluster.StopAllSilosAsync();
-            await cluster.DisposeAsync();
-        }
+        Assert.Empty(errors);
+        Assert.Equal(7963, result.Findings.Input.Exchanges);
+        // The sample is not trivial: many flagged accounts, several multi-account campaigns.
+        Assert.True(embedded.Summary.AccountsAttack > 100, $"{embedded.Summary.AccountsAttack} accounts at attack");
+        Assert.True(embedded.Campaigns.Count(c => c.AccountIds.Count > 1) >= 5);
+        AssertSameVerdictsAndCampaigns(embedded, result.Findings);
+        Assert.Equal(0, result.Status.Replayed);
+        output.WriteLine($"detector on {result.Status.Silo}; {result.Entries} entries; {result.Findings.Summary.AccountsAttack} accounts at attack");
     }
 
     [Fact]
     public async Task Killing_the_silo_that_hosts_the_detector_midway_loses_nothing()
     {
         var cluster = await TestClusters.StartAsync(3);
-        try
+        await using var stop = cluster.StopOnDispose();
+        // Orleans may re-route calls to the new activation by itself (no client retry needed); either way the state
+        // must come back from the log.
+        // A detector placed on a secondary silo (the primary hosts the TestingHost's membership table and must stay).
+        string detector = "";
+        SiloHandle? host = null;
+        for (int i = 0; host is null; i++)
         {
-            // Orleans may re-route calls to the new activation by itself (no client retry needed); either way the state
-            // must come back from the log.
-            // A detector placed on a secondary silo (the primary hosts the TestingHost's membership table and must stay).
-            string detector = "";
-            SiloHandle? host = null;
-            for (int i = 0; host is null; i++)
-            {
-                detector = $"failover-{i}";
-                var status = await cluster.Client.GetGrain<IDetectorGrain>(detector).Status();
-                host = cluster.SecondarySilos.FirstOrDefault(s => s.SiloAddress.ToParsableString() == status.Silo);
-            }
-
-            Task? kill = null;
-            var (result, errors) = await ScanOnCluster(cluster, detector, batchLines: 128, progress: acknowledged =>
-            {
-                if (kill is null && acknowledged >= 4000) kill = Task.Run(() => cluster.KillSiloAsync(host));
-            });
-            Assert.NotNull(kill);
-            await kill;
-
-            Assert.Empty(errors);
-            Assert.NotEqual(host.SiloAddress.ToParsableString(), result.Status.Silo);
-            Assert.True(result.Status.Replayed > 30, $"the new activation replayed {result.Status.Replayed} entries");
-            AssertSameVerdictsAndCampaigns(SampleTraffic.Embedded.Value, result.Findings);
-            output.WriteLine($"killed {host.SiloAddress}; detector moved to {result.Status.Silo}, replayed {result.Status.Replayed} entries in {result.Status.ReplayMs} ms; {result.Retries} retried calls");
+            detector = $"failover-{i}";
+            var status = await cluster.Client.GetGrain<IDetectorGrain>(detector).Status();
+            host = cluster.SecondarySilos.FirstOrDefault(s => s.SiloAddress.ToParsableString() == status.Silo);
         }
-        finally
+
+        Task? kill = null;
+        var (result, errors) = await ScanOnCluster(cluster, detector, batchLines: 128, progress: acknowledged =>
         {
-            await cluster.StopAllSilosAsync();
-            await cluster.DisposeAsync();
-        }
+            if (kill is null && acknowledged >= 4000) kill = Task.Run(() => cluster.KillSiloAsync(host));
+        });
+        Assert.NotNull(kill);
+        await kill;
+
+        Assert.Empty(errors);
+        Assert.NotEqual(host.SiloAddress.ToParsableString(), result.Status.Silo);
+        Assert.True(result.Status.Replayed > 30, $"the new activation replayed {result.Status.Replayed} entries");
+        AssertSameVerdictsAndCampaigns(SampleTraffic.Embedded.Value, result.Findings);
+        output.WriteLine($"killed {host.SiloAddress}; detector moved to {result.Status.Silo}, replayed {result.Status.Replayed} entries in {result.Status.ReplayMs} ms; {result.Retries} retried calls");
     }
 
     [Fact]
@@ -126,6 +112,7 @@ public sealed class ClusterEquivalenceTests(ITestOutputHelper output)
         Assert.NotEqual(SampleTraffic.Canonical(SampleTraffic.Embedded.Value), SampleTraffic.Canonical(embedded));
 
         var cluster = await TestClusters.StartAsync(2);
+        await using var stop = cluster.StopOnDispose();
         try
         {
             var settings = new DetectorSettings { Reference = DistillGuard.Cli.Scanning.ReferenceLoader.Load([file], _ => { }).ToBytes() };
@@ -138,8 +125,6 @@ public sealed class ClusterEquivalenceTests(ITestOutputHelper output)
         }
         finally
         {
-            await cluster.StopAllSilosAsync();
-            await cluster.DisposeAsync();
             Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
         }
     }

@@ -65,6 +65,7 @@ public sealed class ClusterGatewayTests(ITestOutputHelper output)
     public async Task A_campaign_seen_by_one_gateway_node_is_blocked_on_every_node()
     {
         var cluster = await TestClusters.StartAsync(2);
+        await using var stop = cluster.StopOnDispose(); // after the nodes, which the finally below stops
         var dir = Directory.CreateTempSubdirectory("dg-cl-gw-").FullName;
         await using var upstream = await DemoUpstream.StartAsync();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
@@ -134,8 +135,6 @@ public sealed class ClusterGatewayTests(ITestOutputHelper output)
         {
             foreach (var node in new[] { a, b })
                 if (node is not null) { await node.App.StopAsync(); await node.App.DisposeAsync(); }
-            await cluster.StopAllSilosAsync();
-            await cluster.DisposeAsync();
             try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
         }
     }

@@ -42,20 +42,13 @@ public sealed class ClusterTlsTests
     public async Task Over_mutual_TLS_the_cluster_scans_as_before()
     {
         var cluster = await TestClusters.StartAsync(2, tls: true);
-        try
-        {
-            var reader = new ExchangeLogReader(SampleTraffic.Sources);
-            var errors = new List<string>();
-            var result = await new ClusterScanClient(cluster.Client) { CallTimeout = TimeSpan.FromSeconds(5) }.ScanAsync("tls", new Detector.DetectorSettings(),
-                SampleTraffic.AccountList(), reader, e => errors.Add(e.ToString()), () => SampleTraffic.InputOf(reader, errors), includeBenign: false,
-                TestContext.Current.CancellationToken);
-            Assert.Equal(SampleTraffic.Canonical(SampleTraffic.Embedded.Value), SampleTraffic.Canonical(result.Findings));
+        await using var stop = cluster.StopOnDispose();
+        var reader = new ExchangeLogReader(SampleTraffic.Sources);
+        var errors = new List<string>();
+        var result = await new ClusterScanClient(cluster.Client) { CallTimeout = TimeSpan.FromSeconds(5) }.ScanAsync("tls", new Detector.DetectorSettings(),
+            SampleTraffic.AccountList(), reader, e => errors.Add(e.ToString()), () => SampleTraffic.InputOf(reader, errors), includeBenign: false,
+            TestContext.Current.CancellationToken);
+        Assert.Equal(SampleTraffic.Canonical(SampleTraffic.Embedded.Value), SampleTraffic.Canonical(result.Findings));
 
-        }
-        finally
-        {
-            await cluster.StopAllSilosAsync();
-            await cluster.DisposeAsync();
-        }
     }
 }

@@ -66,56 +66,42 @@ public sealed class DetectorTests
     public async Task Entries_that_could_never_apply_are_refused_before_they_reach_the_log()
     {
         var cluster = await TestClusters.StartAsync(1);
-        try
-        {
-            var grain = cluster.Client.GetGrain<IDetectorGrain>("refusal-" + Guid.NewGuid().ToString("N"));
-            var noSettings = await Assert.ThrowsAsync<InvalidOperationException>(() => grain.Submit(Exchanges(0, Line("a", 1))));
-            Assert.Contains("does not start with its settings", noSettings.Message);
-            var badSettings = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-                grain.Submit(new ExchangeBatch { Kind = BatchKind.Settings, Sequence = 0, Count = 1, Payload = "{not json"u8.ToArray() }));
-            Assert.Contains("detector settings", badSettings.Message);
-            await foreach (var _ in MemoryDetectorLog.Shared.ReadAsync(grain.GetPrimaryKeyString(), TestContext.Current.CancellationToken)) Assert.Fail("a refused entry reached the log");
-            Assert.Equal(1, await grain.Submit(Settings()));
-            Assert.Contains("already applied", (await Assert.ThrowsAsync<InvalidOperationException>(() => grain.Submit(new ExchangeBatch { Kind = BatchKind.Settings, Sequence = 1, Count = 1, Payload = new DetectorSettings().ToJson() }))).Message);
-        }
-        finally
-        {
-            await cluster.StopAllSilosAsync();
-            await cluster.DisposeAsync();
-        }
+        await using var stop = cluster.StopOnDispose();
+        var grain = cluster.Client.GetGrain<IDetectorGrain>("refusal-" + Guid.NewGuid().ToString("N"));
+        var noSettings = await Assert.ThrowsAsync<InvalidOperationException>(() => grain.Submit(Exchanges(0, Line("a", 1))));
+        Assert.Contains("does not start with its settings", noSettings.Message);
+        var badSettings = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            grain.Submit(new ExchangeBatch { Kind = BatchKind.Settings, Sequence = 0, Count = 1, Payload = "{not json"u8.ToArray() }));
+        Assert.Contains("detector settings", badSettings.Message);
+        await foreach (var _ in MemoryDetectorLog.Shared.ReadAsync(grain.GetPrimaryKeyString(), TestContext.Current.CancellationToken)) Assert.Fail("a refused entry reached the log");
+        Assert.Equal(1, await grain.Submit(Settings()));
+        Assert.Contains("already applied", (await Assert.ThrowsAsync<InvalidOperationException>(() => grain.Submit(new ExchangeBatch { Kind = BatchKind.Settings, Sequence = 1, Count = 1, Payload = new DetectorSettings().ToJson() }))).Message);
     }
 
     [Fact]
     public async Task A_retried_entry_is_acknowledged_once_and_a_gap_is_refused()
     {
         var cluster = await TestClusters.StartAsync(1);
-        try
-        {
-            var grain = cluster.Client.GetGrain<IDetectorGrain>("idempotence-" + Guid.NewGuid().ToString("N"));
-            Assert.Equal(1, await grain.Submit(Settings()));
-            Assert.Equal(1, await grain.Submit(Settings()));
-            var batch = Exchanges(1, Line("a", 1), Line("a", 2), Line("b", 3));
-            Assert.Equal(2, await grain.Submit(batch));
-            Assert.Equal(2, await grain.Submit(batch)); // the retry of an entry already in the log
-            var status = await grain.Status();
-            Assert.Equal(3, status.Exchanges);
-            Assert.Equal(2, status.Accounts);
+        await using var stop = cluster.StopOnDispose();
+        var grain = cluster.Client.GetGrain<IDetectorGrain>("idempotence-" + Guid.NewGuid().ToString("N"));
+        Assert.Equal(1, await grain.Submit(Settings()));
+        Assert.Equal(1, await grain.Submit(Settings()));
+        var batch = Exchanges(1, Line("a", 1), Line("a", 2), Line("b", 3));
+        Assert.Equal(2, await grain.Submit(batch));
+        Assert.Equal(2, await grain.Submit(batch)); // the retry of an entry already in the log
+        var status = await grain.Status();
+        Assert.Equal(3, status.Exchanges);
+        Assert.Equal(2, status.Accounts);
 
-            var gap = await Assert.ThrowsAsync<InvalidOperationException>(() => grain.Submit(Exchanges(5, Line("a", 4))));
-            Assert.Contains("entry 5 arrived but the log holds 2 entries", gap.Message);
+        var gap = await Assert.ThrowsAsync<InvalidOperationException>(() => grain.Submit(Exchanges(5, Line("a", 4))));
+        Assert.Contains("entry 5 arrived but the log holds 2 entries", gap.Message);
 
-            // The log holds exactly the two acknowledged entries, once each.
-            var log = new List<byte[]>();
-            await foreach (var e in MemoryDetectorLog.Shared.ReadAsync(grain.GetPrimaryKeyString(), TestContext.Current.CancellationToken)) log.Add(e);
-            Assert.Equal([0L, 1L], log.Select(e => ExchangeBatchCodec.Decode(e).Sequence));
+        // The log holds exactly the two acknowledged entries, once each.
+        var log = new List<byte[]>();
+        await foreach (var e in MemoryDetectorLog.Shared.ReadAsync(grain.GetPrimaryKeyString(), TestContext.Current.CancellationToken)) log.Add(e);
+        Assert.Equal([0L, 1L], log.Select(e => ExchangeBatchCodec.Decode(e).Sequence));
 
-            await grain.Delete();
-            await foreach (var _ in MemoryDetectorLog.Shared.ReadAsync(grain.GetPrimaryKeyString(), TestContext.Current.CancellationToken)) Assert.Fail("the log was not deleted");
-        }
-        finally
-        {
-            await cluster.StopAllSilosAsync();
-            await cluster.DisposeAsync();
-        }
+        await grain.Delete();
+        await foreach (var _ in MemoryDetectorLog.Shared.ReadAsync(grain.GetPrimaryKeyString(), TestContext.Current.CancellationToken)) Assert.Fail("the log was not deleted");
     }
 }

@@ -22,6 +22,18 @@ internal static class TestClusters
         return cluster;
     }
 
+    /// <summary>Stops every silo and disposes the cluster when the returned scope ends (<c>await using</c>).</summary>
+    public static IAsyncDisposable StopOnDispose(this TestCluster cluster) => new Stopper(cluster);
+
+    private sealed class Stopper(TestCluster cluster) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+        }
+    }
+
     /// <summary>The cluster certificate of the TLS test clusters (self-signed, made once per test run).</summary>
     public static readonly Lazy<System.Security.Cryptography.X509Certificates.X509Certificate2> ClusterCertificate = new(() => TestCertificates.Make("distillguard-test-cluster"));
 
