@@ -75,7 +75,7 @@ public static class GatewayApp
     /// <param name="engineOptions">Engine options of the embedded detector.</param>
     /// <param name="cluster">
     /// With <see cref="GatewayClusterOptions.Enabled"/>: an Orleans client to use (tests host the cluster in-process);
-    /// null to connect through <see cref="GatewayClusterOptions.Redis"/>.
+    /// null to connect through the store its options name (<see cref="GatewayClusterOptions.Redis"/> or <see cref="GatewayClusterOptions.Postgres"/>).
     /// </param>
     /// <exception cref="GatewayConfigurationException">The options are invalid.</exception>
     public static WebApplication Build(GatewayOptions options, Action<ILoggingBuilder>? logging = null, EngineOptions? engineOptions = null, IGrainFactory? cluster = null)
@@ -200,6 +200,7 @@ public static class GatewayApp
     public static ClusterSettings ClusterSettingsOf(GatewayClusterOptions o) => new()
     {
         Redis = o.Redis,
+        Postgres = string.IsNullOrEmpty(o.Postgres) ? null : o.Postgres,
         ClusterId = o.ClusterId,
         FastFailureDetection = o.FastFailureDetection,
         TlsCertificateFile = string.IsNullOrEmpty(o.TlsCertificateFile) ? null : o.TlsCertificateFile,

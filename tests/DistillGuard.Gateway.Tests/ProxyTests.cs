@@ -177,4 +177,21 @@ public sealed class ProxyTests
         Assert.Contains(e.Problems, p => p.StartsWith("Gateway:Cluster:Redis: a Redis configuration string", StringComparison.Ordinal));
         Assert.Contains(e.Problems, p => p.StartsWith("Gateway:Cluster:Detector: a detector name", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_cluster_on_PostgreSQL_needs_a_connection_string_and_not_Redis()
+    {
+        static IReadOnlyList<string> ProblemsWith(string postgres) => Assert.Throws<GatewayConfigurationException>(() => GatewayApp.Build(new Configuration.GatewayOptions
+        {
+            Upstream = "ftp://nowhere", // one problem always, so Build throws before connecting anywhere
+            Cluster = new Configuration.GatewayClusterOptions { Enabled = true, Redis = "", Postgres = postgres },
+        })).Problems;
+
+        var bad = ProblemsWith("Port=5432;Database=dg;Password=hunter2");  // no host
+        Assert.Contains(bad, p => p.StartsWith("Gateway:Cluster:Postgres: an Npgsql connection string", StringComparison.Ordinal));
+        Assert.Contains(ProblemsWith("this is not a connection string"), p => p.StartsWith("Gateway:Cluster:Postgres:", StringComparison.Ordinal));
+        var good = ProblemsWith("Host=127.0.0.1;Port=5432;Database=dg;Username=dg;Password=secret");
+        Assert.DoesNotContain(good, p => p.StartsWith("Gateway:Cluster:", StringComparison.Ordinal));
+        Assert.DoesNotContain(bad, p => p.Contains("hunter2", StringComparison.Ordinal));  // the message never shows the password
+    }
 }

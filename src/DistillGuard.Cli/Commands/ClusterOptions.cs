@@ -11,6 +11,12 @@ internal sealed class ClusterOptions
         Description = $"Redis for cluster membership and detector logs (StackExchange.Redis syntax); default ${ClusterSettings.RedisVariable}, else 127.0.0.1:6379",
     };
 
+    private readonly Option<string?> _postgres = new("--postgres")
+    {
+        Description = $"Use PostgreSQL instead of Redis for membership and detector logs: an Npgsql connection string (Host=…;Database=…;Username=…). " +
+                      $"Default ${ClusterSettings.PostgresVariable}; put the password there or in PGPASSWORD, not on the command line",
+    };
+
     private readonly Option<string?> _clusterId = new("--cluster-id")
     {
         Description = $"Cluster id shared by silos and clients; default ${ClusterSettings.ClusterIdVariable}, else distillguard",
@@ -30,6 +36,7 @@ internal sealed class ClusterOptions
     public void AddTo(Command command)
     {
         command.Options.Add(_redis);
+        command.Options.Add(_postgres);
         command.Options.Add(_clusterId);
         command.Options.Add(_tls);
         command.Options.Add(_fast);
@@ -40,6 +47,7 @@ internal sealed class ClusterOptions
     {
         o.Enabled = true;
         if ((result.GetValue(_redis) ?? Environment.GetEnvironmentVariable(ClusterSettings.RedisVariable)) is { Length: > 0 } redis) o.Redis = redis;
+        if ((result.GetValue(_postgres) ?? Environment.GetEnvironmentVariable(ClusterSettings.PostgresVariable)) is { Length: > 0 } postgres) o.Postgres = postgres;
         if ((result.GetValue(_clusterId) ?? Environment.GetEnvironmentVariable(ClusterSettings.ClusterIdVariable)) is { Length: > 0 } id) o.ClusterId = id;
         if (result.GetValue(_fast)) o.FastFailureDetection = true;
         if ((result.GetValue(_tls) ?? Environment.GetEnvironmentVariable(ClusterSettings.TlsCertificateVariable)) is { Length: > 0 } tls) o.TlsCertificateFile = tls;
@@ -53,6 +61,7 @@ internal sealed class ClusterOptions
         return s with
         {
             Redis = result.GetValue(_redis) ?? s.Redis,
+            Postgres = result.GetValue(_postgres) ?? s.Postgres,
             ClusterId = result.GetValue(_clusterId) ?? s.ClusterId,
             FastFailureDetection = result.GetValue(_fast),
             TlsCertificateFile = result.GetValue(_tls) ?? s.TlsCertificateFile,

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace DistillGuard.Cli.Commands;
 
-/// <summary><c>distillguard serve [--config FILE] [--upstream URL] [--listen URL] [--data DIR] [--key-map FILE] [--dry-run] [--cluster [--redis CONN] [--cluster-id ID] [--detector NAME]]</c>.</summary>
+/// <summary><c>distillguard serve [--config FILE] [--upstream URL] [--listen URL] [--data DIR] [--key-map FILE] [--dry-run] [--cluster [--redis CONN | --postgres CONN] [--cluster-id ID] [--detector NAME]]</c>.</summary>
 internal static class ServeCommand
 {
     public static Command Create()

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using DistillGuard.Cli.Scanning;
 using DistillGuard.Cluster.Hosting;
+using DistillGuard.Cluster.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -12,7 +13,7 @@ using Microsoft.Extensions.Logging;
 
 namespace DistillGuard.Cli.Commands;
 
-/// <summary><c>distillguard silo [--redis CONN] [--cluster-id ID] [--address IP] [--silo-port N] [--gateway-port N] [--http URL]</c>.</summary>
+/// <summary><c>distillguard silo [--redis CONN | --postgres CONN] [--cluster-id ID] [--address IP] [--silo-port N] [--gateway-port N] [--http URL]</c>.</summary>
 internal static class SiloCommand
 {
     public static Command Create()
@@ -23,7 +24,7 @@ internal static class SiloCommand
         var verbose = new Option<bool>("--verbose") { Description = "Log Orleans' own information messages too" };
         var http = new Option<string?>("--http") { Description = "Also serve /health (cluster membership) and /metrics (Prometheus) on this URL, e.g. http://127.0.0.1:9101" };
         var cluster = new ClusterOptions();
-        var command = new Command("silo", "Run an Orleans silo that hosts detectors for 'scan --cluster' (membership and detector logs in Redis; see docs/cluster.md)")
+        var command = new Command("silo", "Run an Orleans silo that hosts detectors for 'scan --cluster' (membership and detector logs in Redis, or PostgreSQL with --postgres; see docs/cluster.md)")
         {
             address, siloPort, gatewayPort, verbose, http,
         };
@@ -50,6 +51,15 @@ internal static class SiloCommand
             if (httpUrl is not null && !Uri.TryCreate(httpUrl, UriKind.Absolute, out _))
             {
                 Console.Error.WriteLine($"error: --http: expected an absolute URL such as http://127.0.0.1:9101, got '{httpUrl}'");
+                return ExitCodes.Usage;
+            }
+            try
+            {
+                await ClusterStore.PrepareAsync(settings, cancel);
+            }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or ArgumentException)
+            {
+                Console.Error.WriteLine($"error: --postgres ({settings.DescribeStore()}): {e.Message}");
                 return ExitCodes.Usage;
             }
             var builder = WebApplication.CreateSlimBuilder();
@@ -88,7 +98,7 @@ internal static class SiloCommand
                 }
                 await host.StartAsync(cancel);
                 string tlsNote = certificate is null ? "" : $" with mutual TLS (cluster certificate {ClusterTls.Describe(certificate)})";
-                Console.Error.WriteLine($"distillguard silo {ip}:{result.GetValue(siloPort)} (gateway {result.GetValue(gatewayPort)}) joined cluster '{settings.ClusterId}' through Redis {settings.Redis}{tlsNote} (Ctrl+C to stop)");
+                Console.Error.WriteLine($"distillguard silo {ip}:{result.GetValue(siloPort)} (gateway {result.GetValue(gatewayPort)}) joined cluster '{settings.ClusterId}' through {settings.DescribeStore()}{tlsNote} (Ctrl+C to stop)");
                 await host.WaitForShutdownAsync(cancel);
                 return ExitCodes.Ok;
             }

@@ -67,13 +67,13 @@ internal static class ClusterScan
             }
             catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
             {
-                stderr.WriteLine($"error: could not connect to cluster '{settings.ClusterId}' (Redis {settings.Redis}) within {ConnectTimeout.TotalSeconds:F0} s: " +
+                stderr.WriteLine($"error: could not connect to cluster '{settings.ClusterId}' ({settings.DescribeStore()}) within {ConnectTimeout.TotalSeconds:F0} s: " +
                                  "are silos running, and do they and this client use the same --tls-cert? (see docs/cluster.md)");
                 return (null, ExitCodes.Usage);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                stderr.WriteLine($"error: cannot join cluster '{settings.ClusterId}' through Redis {settings.Redis}: {e.Message} (is a silo running? see docs/cluster.md)");
+                stderr.WriteLine($"error: cannot join cluster '{settings.ClusterId}' through {settings.DescribeStore()}: {e.Message} (is a silo running? see docs/cluster.md)");
                 return (null, ExitCodes.Usage);
             }
         }

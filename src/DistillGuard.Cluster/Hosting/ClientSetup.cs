@@ -4,7 +4,10 @@ using StackExchange.Redis;
 
 namespace DistillGuard.Cluster.Hosting;
 
-/// <summary>Configures an Orleans client (scan client, gateway node) to find the silos through Redis membership.</summary>
+/// <summary>
+/// Configures an Orleans client (scan client, gateway node) to find the silos through the membership in Redis or
+/// PostgreSQL (<see cref="ClusterSettings.Postgres"/>).
+/// </summary>
 public static class ClientSetup
 {
     /// <summary>Applies <paramref name="settings"/> to a client.</summary>
@@ -20,7 +23,19 @@ public static class ClientSetup
             o.ClusterId = settings.ClusterId;
             o.ServiceId = settings.ServiceId;
         });
-        client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(settings.Redis));
+        if (settings.UsesPostgres)
+        {
+            string connection = Storage.ClusterStore.PostgresConnectionString(settings);
+            client.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = connection;
+            });
+        }
+        else
+        {
+            client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(settings.Redis));
+        }
         if (settings.FastFailureDetection)
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
         return client;

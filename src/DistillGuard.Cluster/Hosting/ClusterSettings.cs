@@ -15,6 +15,9 @@ public sealed record ClusterSettings
     /// <summary>Environment variable for <see cref="TlsCertificatePassword"/> (keep the password out of command lines).</summary>
     public const string TlsPasswordVariable = "DISTILLGUARD_TLS_PASSWORD";
 
+    /// <summary>Environment variable for <see cref="Postgres"/>.</summary>
+    public const string PostgresVariable = "DISTILLGUARD_POSTGRES";
+
     /// <summary>Environment variable for <see cref="ClusterId"/>.</summary>
     public const string ClusterIdVariable = "DISTILLGUARD_CLUSTER_ID";
 
@@ -24,10 +27,17 @@ public sealed record ClusterSettings
     /// </summary>
     public string Redis { get; init; } = "127.0.0.1:6379";
 
+    /// <summary>
+    /// Npgsql connection string of a PostgreSQL database to use instead of Redis for membership (Orleans ADO.NET
+    /// clustering) and the detector logs, e.g. <c>Host=db;Port=5432;Database=distillguard;Username=dg;Password=…</c>; or
+    /// null for Redis. The tables live in the PostgreSQL schema named <see cref="ServiceId"/>, created at silo start.
+    /// </summary>
+    public string? Postgres { get; init; }
+
     /// <summary>Orleans cluster id: silos and clients with the same id form one cluster.</summary>
     public string ClusterId { get; init; } = "distillguard";
 
-    /// <summary>Orleans service id; also the prefix of the detector logs' Redis keys.</summary>
+    /// <summary>Orleans service id; also the prefix of the detector logs' Redis keys, or the PostgreSQL schema of the store.</summary>
     public string ServiceId { get; init; } = "distillguard";
 
     /// <summary>
@@ -45,6 +55,12 @@ public sealed record ClusterSettings
     /// <summary>Password of <see cref="TlsCertificateFile"/>, or null.</summary>
     public string? TlsCertificatePassword { get; init; }
 
+    /// <summary>Whether membership and detector logs are in PostgreSQL (<see cref="Postgres"/> set) rather than Redis.</summary>
+    public bool UsesPostgres => !string.IsNullOrEmpty(Postgres);
+
+    /// <summary>Where the cluster keeps membership and logs, for messages (no password): <c>Redis host:port</c> or <c>PostgreSQL host:port/database</c>.</summary>
+    public string DescribeStore() => UsesPostgres ? $"PostgreSQL {Storage.Postgres.PostgresSchema.Describe(Postgres!)}" : $"Redis {Redis}";
+
     /// <summary>Settings from the environment, falling back to the defaults.</summary>
     public static ClusterSettings FromEnvironment()
     {
@@ -52,6 +68,7 @@ public sealed record ClusterSettings
         return d with
         {
             Redis = Environment.GetEnvironmentVariable(RedisVariable) is { Length: > 0 } r ? r : d.Redis,
+            Postgres = Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } p ? p : null,
             ClusterId = Environment.GetEnvironmentVariable(ClusterIdVariable) is { Length: > 0 } c ? c : d.ClusterId,
             TlsCertificateFile = Environment.GetEnvironmentVariable(TlsCertificateVariable) is { Length: > 0 } t ? t : null,
             TlsCertificatePassword = Environment.GetEnvironmentVariable(TlsPasswordVariable),

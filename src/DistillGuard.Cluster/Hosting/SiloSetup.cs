@@ -1,5 +1,7 @@
 using System.Net;
 using DistillGuard.Cluster.Log;
+using DistillGuard.Cluster.Storage;
+using Npgsql;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -7,7 +9,10 @@ using StackExchange.Redis;
 
 namespace DistillGuard.Cluster.Hosting;
 
-/// <summary>Configures an Orleans silo to host detector grains with Redis membership and Redis detector logs.</summary>
+/// <summary>
+/// Configures an Orleans silo to host detector grains, with membership and detector logs in Redis or, when
+/// <see cref="ClusterSettings.Postgres"/> is set, in PostgreSQL (call <see cref="Storage.ClusterStore.PrepareAsync"/> first).
+/// </summary>
 public static class SiloSetup
 {
     /// <summary>Applies <paramref name="settings"/> to a silo that listens on 127.0.0.1 or <paramref name="address"/>.</summary>
@@ -26,7 +31,19 @@ public static class SiloSetup
             o.ServiceId = settings.ServiceId;
         });
         silo.ConfigureEndpoints(address, siloPort, gatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
-        silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(settings.Redis));
+        if (settings.UsesPostgres)
+        {
+            string connection = ClusterStore.PostgresConnectionString(settings);
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = connection;
+            });
+        }
+        else
+        {
+            silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(settings.Redis));
+        }
         if (settings.FastFailureDetection)
         {
             silo.Configure<ClusterMembershipOptions>(o =>
@@ -37,8 +54,18 @@ public static class SiloSetup
             });
         }
         if (certificate is not null) silo.UseTls(certificate, o => ClusterTls.Configure(o, certificate));
-        silo.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(settings.Redis));
-        silo.Services.AddSingleton<IDetectorLog>(sp => new RedisDetectorLog(sp.GetRequiredService<IConnectionMultiplexer>(), settings.ServiceId));
+        if (settings.UsesPostgres)
+        {
+            silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(ClusterStore.PostgresConnectionString(settings)));
+            silo.Services.AddSingleton(sp => new PostgresDetectorLog(sp.GetRequiredService<NpgsqlDataSource>()));
+            silo.Services.AddSingleton<IDetectorLog>(sp => sp.GetRequiredService<PostgresDetectorLog>());
+            silo.Services.AddHostedService<DetectorLogSweeper>();
+        }
+        else
+        {
+            silo.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(settings.Redis));
+            silo.Services.AddSingleton<IDetectorLog>(sp => new RedisDetectorLog(sp.GetRequiredService<IConnectionMultiplexer>(), settings.ServiceId));
+        }
         return silo;
     }
 }

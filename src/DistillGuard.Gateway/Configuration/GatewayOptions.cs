@@ -139,8 +139,14 @@ public sealed class GatewayClusterOptions
     /// <summary>Whether the detector runs on the cluster (default: in this process).</summary>
     public bool Enabled { get; set; }
 
-    /// <summary>Redis for cluster membership (StackExchange.Redis configuration string).</summary>
+    /// <summary>Redis for cluster membership (StackExchange.Redis configuration string); unused when <see cref="Postgres"/> is set.</summary>
     public string Redis { get; set; } = "127.0.0.1:6379";
+
+    /// <summary>
+    /// PostgreSQL for cluster membership instead of Redis (Npgsql connection string), or empty for Redis; must match the
+    /// silos' <c>--postgres</c>. Prefer the environment (DISTILLGUARD_POSTGRES) to keep the password out of the file.
+    /// </summary>
+    public string Postgres { get; set; } = "";
 
     /// <summary>Orleans cluster id of the silos.</summary>
     public string ClusterId { get; set; } = "distillguard";

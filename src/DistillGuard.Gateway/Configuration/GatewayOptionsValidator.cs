@@ -29,7 +29,11 @@ public static class GatewayOptionsValidator
             Expect(!string.IsNullOrWhiteSpace(o.Identity.AccountHeader), "Identity:AccountHeader", "a header name", o.Identity.AccountHeader);
         if (o.Cluster.Enabled)
         {
-            Expect(!string.IsNullOrWhiteSpace(o.Cluster.Redis), "Cluster:Redis", "a Redis configuration string such as 127.0.0.1:6379", o.Cluster.Redis);
+            if (string.IsNullOrEmpty(o.Cluster.Postgres))
+                Expect(!string.IsNullOrWhiteSpace(o.Cluster.Redis), "Cluster:Redis", "a Redis configuration string such as 127.0.0.1:6379", o.Cluster.Redis);
+            else
+                Expect(IsConnectionString(o.Cluster.Postgres), "Cluster:Postgres", "an Npgsql connection string such as Host=127.0.0.1;Port=5432;Database=distillguard;Username=dg",
+                    Cluster.Storage.Postgres.PostgresSchema.Describe(o.Cluster.Postgres));
             Expect(!string.IsNullOrWhiteSpace(o.Cluster.Detector), "Cluster:Detector", "a detector name", o.Cluster.Detector);
             if (!string.IsNullOrEmpty(o.Cluster.TlsCertificateFile))
                 Expect(Cluster.Hosting.ClusterTls.Check(o.Cluster.TlsCertificateFile, o.Cluster.TlsCertificatePassword) is null, "Cluster:TlsCertificateFile",
@@ -50,5 +54,17 @@ public static class GatewayOptionsValidator
             for (int i = 0; i < list.Count; i++)
                 Expect(!string.IsNullOrWhiteSpace(list[i].AccountId), $"Policy:{name}:{i}:AccountId", "an account id", list[i].AccountId);
         return errors;
+    }
+
+    private static bool IsConnectionString(string value)
+    {
+        try
+        {
+            return !string.IsNullOrEmpty(new Npgsql.NpgsqlConnectionStringBuilder(value).Host);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

@@ -8,7 +8,7 @@ namespace DistillGuard.Gateway.Engine;
 /// <summary>
 /// Connects the gateway to its cluster in the background: an Orleans client in a host of its own, rebuilt and started
 /// again (with back-off up to 30 s) until a silo accepts it — a failed start cannot be resumed — so the gateway serves
-/// under its fail mode while Redis or the silos are unreachable.
+/// under its fail mode while the cluster's store (Redis or PostgreSQL) or the silos are unreachable.
 /// </summary>
 public sealed class ClusterConnector : IDisposable
 {
@@ -53,8 +53,8 @@ public sealed class ClusterConnector : IDisposable
                 while (await Task.WhenAny(start, Task.Delay(StillConnectingEvery, cancel)) != start)
                 {
                     waited += StillConnectingEvery;
-                    _log.LogWarning("Not connected to cluster '{Cluster}' (Redis {Redis}) after {Seconds} s: are silos running, and do they and this gateway use the same cluster certificate (Cluster:TlsCertificateFile / --tls-cert)? Serving under the fail mode meanwhile.",
-                        _settings.ClusterId, _settings.Redis, waited.TotalSeconds);
+                    _log.LogWarning("Not connected to cluster '{Cluster}' ({Store}) after {Seconds} s: are silos running, and do they and this gateway use the same cluster certificate (Cluster:TlsCertificateFile / --tls-cert)? Serving under the fail mode meanwhile.",
+                        _settings.ClusterId, _settings.DescribeStore(), waited.TotalSeconds);
                 }
                 await start;
                 _host = host;
@@ -63,8 +63,8 @@ public sealed class ClusterConnector : IDisposable
             catch (Exception e) when (!cancel.IsCancellationRequested)
             {
                 host.Dispose();
-                _log.LogWarning("Cluster '{Cluster}' not reachable through Redis {Redis}: {Error}; retrying in {Seconds} s",
-                    _settings.ClusterId, _settings.Redis, e.Message.Split('\n')[0], delay.TotalSeconds);
+                _log.LogWarning("Cluster '{Cluster}' not reachable through {Store}: {Error}; retrying in {Seconds} s",
+                    _settings.ClusterId, _settings.DescribeStore(), e.Message.Split('\n')[0], delay.TotalSeconds);
                 await Task.Delay(delay, cancel);
                 delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
             }

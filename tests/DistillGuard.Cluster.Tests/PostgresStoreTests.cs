@@ -1,0 +1,144 @@
+using DistillGuard.Cluster.Log;
+using DistillGuard.Cluster.Storage.Postgres;
+using Npgsql;
+
+namespace DistillGuard.Cluster.Tests;
+
+/// <summary>
+/// The PostgreSQL cluster store against a real server: the schema script, the detector log's conditional append,
+/// replay, deletion and expiry, and the membership queries' contract with Orleans (a change with a stale table version
+/// changes nothing). The whole cluster on PostgreSQL, with a silo killed midway, runs in <c>.ci/cluster-postgres</c>.
+/// </summary>
+public sealed class PostgresStoreTests(PostgresServer server) : IClassFixture<PostgresServer>
+{
+    private async Task<(string Connection, string Schema)> FreshSchemaAsync()
+    {
+        string connection = server.Require();
+        string schema = "dg_test_" + Guid.NewGuid().ToString("N")[..12];
+        await PostgresSchema.EnsureAsync(connection, schema, TestContext.Current.CancellationToken);
+        return (PostgresSchema.WithSearchPath(connection, schema), schema);
+    }
+
+    private static byte[] Entry(int i) => [(byte)i, (byte)(i >> 8), 0xDB];
+
+    [Fact]
+    public async Task The_schema_script_can_run_again_and_from_several_silos_at_once()
+    {
+        string connection = server.Require();
+        string schema = "dg_test_" + Guid.NewGuid().ToString("N")[..12];
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => PostgresSchema.EnsureAsync(connection, schema, TestContext.Current.CancellationToken)));
+        await PostgresSchema.EnsureAsync(connection, schema, TestContext.Current.CancellationToken);
+        await using var source = NpgsqlDataSource.Create(PostgresSchema.WithSearchPath(connection, schema));
+        await using var command = source.CreateCommand("SELECT string_agg(QueryKey, ',' ORDER BY QueryKey) FROM OrleansQuery");
+        Assert.Equal("CleanupDefunctSiloEntriesKey,DeleteMembershipTableEntriesKey,GatewaysQueryKey,InsertMembershipKey,InsertMembershipVersionKey," +
+                     "MembershipReadAllKey,MembershipReadRowKey,UpdateIAmAlivetimeKey,UpdateMembershipKey",
+            (string?)await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task The_log_appends_only_at_its_length_and_replays_in_order()
+    {
+        var (connection, _) = await FreshSchemaAsync();
+        await using var source = NpgsqlDataSource.Create(connection);
+        var log = new PostgresDetectorLog(source);
+        // 70 entries: more than two replay chunks of 32.
+        for (int i = 0; i < 70; i++) Assert.True(await log.AppendAsync("d1", i, Entry(i)));
+        Assert.False(await log.AppendAsync("d1", 69, Entry(999)));  // the position is taken
+        Assert.False(await log.AppendAsync("d1", 71, Entry(999)));  // a gap
+        Assert.False(await log.AppendAsync("d2", 1, Entry(999)));   // a gap in an empty log
+        Assert.True(await log.AppendAsync("d2", 0, Entry(500)));
+
+        var replayed = new List<byte[]>();
+        await foreach (var e in log.ReadAsync("d1", TestContext.Current.CancellationToken)) replayed.Add(e);
+        Assert.Equal(Enumerable.Range(0, 70).Select(Entry), replayed);
+
+        await log.DeleteAsync("d1");
+        Assert.Empty(await ReadAllAsync(log, "d1"));
+        Assert.Equal([Entry(500)], await ReadAllAsync(log, "d2"));
+        Assert.True(await log.AppendAsync("d1", 0, Entry(1)));
+    }
+
+    [Fact]
+    public async Task Two_writers_at_one_position_cannot_both_succeed()
+    {
+        var (connection, _) = await FreshSchemaAsync();
+        await using var source = NpgsqlDataSource.Create(connection);
+        var log = new PostgresDetectorLog(source);
+        for (int round = 0; round < 20; round++)
+        {
+            var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(w => log.AppendAsync("race", round, Entry(w))));
+            Assert.Equal(1, results.Count(r => r));
+        }
+        Assert.Equal(20, (await ReadAllAsync(log, "race")).Count);
+    }
+
+    [Fact]
+    public async Task A_scan_log_expires_after_its_last_append_and_a_fleet_log_does_not()
+    {
+        var (connection, _) = await FreshSchemaAsync();
+        await using var source = NpgsqlDataSource.Create(connection);
+        var log = new PostgresDetectorLog(source);
+        Assert.True(await log.AppendAsync("scan", 0, Entry(0), TimeSpan.FromMilliseconds(300)));
+        Assert.True(await log.AppendAsync("scan", 1, Entry(1), TimeSpan.FromMilliseconds(300)));
+        Assert.True(await log.AppendAsync("fleet", 0, Entry(7)));
+        Assert.Equal(2, (await ReadAllAsync(log, "scan")).Count);  // not yet expired
+
+        await Task.Delay(600, TestContext.Current.CancellationToken);
+        Assert.Equal(2, await log.SweepExpiredAsync(TestContext.Current.CancellationToken));
+        Assert.Empty(await ReadAllAsync(log, "scan"));
+        Assert.Equal([Entry(7)], await ReadAllAsync(log, "fleet"));
+
+        // Reading an expired log sweeps it first, without waiting for the silo's sweeper.
+        Assert.True(await log.AppendAsync("scan2", 0, Entry(0), TimeSpan.FromMilliseconds(1)));
+        await Task.Delay(50, TestContext.Current.CancellationToken);
+        Assert.Empty(await ReadAllAsync(log, "scan2"));
+        Assert.Equal(0, await log.SweepExpiredAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Membership_changes_with_a_stale_version_change_nothing()
+    {
+        var (connection, _) = await FreshSchemaAsync();
+        await using var source = NpgsqlDataSource.Create(connection);
+        var queries = new Dictionary<string, string>();
+        await using (var read = source.CreateCommand("SELECT QueryKey, QueryText FROM OrleansQuery"))
+        await using (var reader = await read.ExecuteReaderAsync(TestContext.Current.CancellationToken))
+            while (await reader.ReadAsync(TestContext.Current.CancellationToken)) queries[reader.GetString(0)] = reader.GetString(1);
+
+        async Task<int> Run(string key, params (string Name, object? Value)[] parameters)
+        {
+            await using var command = source.CreateCommand(queries[key]);
+            foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            return Convert.ToInt32(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+        }
+        var now = DateTime.UtcNow;
+        (string, object?)[] Silo(int port, int status, int version) =>
+        [
+            ("DeploymentId", "c1"), ("Address", "127.0.0.1"), ("Port", port), ("Generation", 7), ("SiloName", $"s{port}"), ("HostName", "h"),
+            ("Status", status), ("ProxyPort", port + 1000), ("SuspectTimes", null), ("StartTime", now), ("IAmAliveTime", now), ("Version", version),
+        ];
+
+        Assert.Equal(1, await Run("InsertMembershipVersionKey", ("DeploymentId", "c1")));
+        Assert.Equal(0, await Run("InsertMembershipVersionKey", ("DeploymentId", "c1")));
+        Assert.Equal(1, await Run("InsertMembershipKey", Silo(11111, 1, version: 0)));   // version 0 → 1
+        Assert.Equal(0, await Run("InsertMembershipKey", Silo(11112, 1, version: 0)));   // stale: nothing inserted
+        Assert.Equal(0, await Run("InsertMembershipKey", Silo(11111, 1, version: 1)));   // same silo again: nothing, version kept
+        Assert.Equal(1, await Run("UpdateMembershipKey", Silo(11111, 3, version: 1)));   // 1 → 2, active
+        Assert.Equal(0, await Run("UpdateMembershipKey", Silo(11111, 6, version: 1)));   // stale: still active
+        Assert.Equal(0, await Run("UpdateMembershipKey", Silo(11199, 6, version: 2)));   // no such silo: version kept
+
+        await using var all = source.CreateCommand(queries["MembershipReadAllKey"]);
+        all.Parameters.AddWithValue("DeploymentId", "c1");
+        await using var rows = await all.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        Assert.True(await rows.ReadAsync(TestContext.Current.CancellationToken));
+        Assert.Equal((11111, 3, 2), (rows.GetInt32(rows.GetOrdinal("Port")), rows.GetInt32(rows.GetOrdinal("Status")), rows.GetInt32(rows.GetOrdinal("Version"))));
+        Assert.False(await rows.ReadAsync(TestContext.Current.CancellationToken));
+    }
+
+    private static async Task<List<byte[]>> ReadAllAsync(IDetectorLog log, string detector)
+    {
+        var list = new List<byte[]>();
+        await foreach (var e in log.ReadAsync(detector)) list.Add(e);
+        return list;
+    }
+}
