@@ -192,7 +192,7 @@ public static class GatewayApp
         });
         log.LogInformation("DistillGuard gateway on {Listen} → {Upstream}; data in {Data}; policy {Mode}; detector {Detector}",
             options.Listen, options.Upstream, Path.GetFullPath(options.DataDirectory), options.Policy.DryRun ? "dry-run" : "enforcing",
-            options.Cluster.Enabled ? $"'{options.Cluster.Detector}' on cluster '{options.Cluster.ClusterId}'" : "in process");
+            options.Cluster.Enabled ? $"'{options.Cluster.Detector}' on cluster '{options.Cluster.ClusterId}' ({ClusterSettingsOf(options.Cluster).DescribeStore()})" : "in process");
         return app;
     }
 

@@ -47,12 +47,20 @@ internal sealed class ClusterOptions
     {
         o.Enabled = true;
         if ((result.GetValue(_redis) ?? Environment.GetEnvironmentVariable(ClusterSettings.RedisVariable)) is { Length: > 0 } redis) o.Redis = redis;
-        if ((result.GetValue(_postgres) ?? Environment.GetEnvironmentVariable(ClusterSettings.PostgresVariable)) is { Length: > 0 } postgres) o.Postgres = postgres;
+        if (result.GetValue(_redis) is not null) o.Postgres = "";  // --redis on the command line wins over a PostgreSQL store from elsewhere
+        if ((result.GetValue(_postgres) ?? (result.GetValue(_redis) is null ? Environment.GetEnvironmentVariable(ClusterSettings.PostgresVariable) : null)) is { Length: > 0 } postgres)
+            o.Postgres = postgres;
         if ((result.GetValue(_clusterId) ?? Environment.GetEnvironmentVariable(ClusterSettings.ClusterIdVariable)) is { Length: > 0 } id) o.ClusterId = id;
         if (result.GetValue(_fast)) o.FastFailureDetection = true;
         if ((result.GetValue(_tls) ?? Environment.GetEnvironmentVariable(ClusterSettings.TlsCertificateVariable)) is { Length: > 0 } tls) o.TlsCertificateFile = tls;
         if (Environment.GetEnvironmentVariable(ClusterSettings.TlsPasswordVariable) is { } password) o.TlsCertificatePassword = password;
     }
+
+    /// <summary>A usage error in the options (both stores named on the command line), or null.</summary>
+    public string? Problem(ParseResult result) =>
+        result.GetValue(_redis) is not null && result.GetValue(_postgres) is not null
+            ? "--redis and --postgres: give one store; the cluster keeps membership and detector logs in one place"
+            : null;
 
     /// <summary>The settings given on the command line, over the environment, over the defaults.</summary>
     public ClusterSettings Read(ParseResult result)
@@ -61,7 +69,8 @@ internal sealed class ClusterOptions
         return s with
         {
             Redis = result.GetValue(_redis) ?? s.Redis,
-            Postgres = result.GetValue(_postgres) ?? s.Postgres,
+            // --redis on the command line wins over DISTILLGUARD_POSTGRES in the environment.
+            Postgres = result.GetValue(_postgres) ?? (result.GetValue(_redis) is null ? s.Postgres : null),
             ClusterId = result.GetValue(_clusterId) ?? s.ClusterId,
             FastFailureDetection = result.GetValue(_fast),
             TlsCertificateFile = result.GetValue(_tls) ?? s.TlsCertificateFile,

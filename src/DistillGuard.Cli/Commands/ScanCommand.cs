@@ -69,6 +69,11 @@ internal static class ScanCommand
                 Console.Error.WriteLine($"error: {e.Message}");
                 return Task.FromResult(ExitCodes.Usage);
             }
+            if (cluster.Problem(result) is { } clusterProblem)
+            {
+                Console.Error.WriteLine($"error: {clusterProblem}");
+                return Task.FromResult(ExitCodes.Usage);
+            }
             if (exports.Count > 0 && result.GetValue(outDir) is null)
             {
                 Console.Error.WriteLine("error: --export writes next to findings.json: give --out DIR");

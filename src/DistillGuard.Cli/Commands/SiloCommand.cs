@@ -24,13 +24,18 @@ internal static class SiloCommand
         var verbose = new Option<bool>("--verbose") { Description = "Log Orleans' own information messages too" };
         var http = new Option<string?>("--http") { Description = "Also serve /health (cluster membership) and /metrics (Prometheus) on this URL, e.g. http://127.0.0.1:9101" };
         var cluster = new ClusterOptions();
-        var command = new Command("silo", "Run an Orleans silo that hosts detectors for 'scan --cluster' (membership and detector logs in Redis, or PostgreSQL with --postgres; see docs/cluster.md)")
+        var command = new Command("silo", "Run an Orleans silo that hosts detectors for 'scan --cluster' and 'serve --cluster' (membership and detector logs in Redis, or PostgreSQL with --postgres; see docs/cluster.md)")
         {
             address, siloPort, gatewayPort, verbose, http,
         };
         cluster.AddTo(command);
         command.SetAction(async (result, cancel) =>
         {
+            if (cluster.Problem(result) is { } clusterProblem)
+            {
+                Console.Error.WriteLine($"error: {clusterProblem}");
+                return ExitCodes.Usage;
+            }
             var settings = cluster.Read(result);
             if (!IPAddress.TryParse(result.GetValue(address), out var ip))
             {

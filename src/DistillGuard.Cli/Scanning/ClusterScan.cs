@@ -73,7 +73,9 @@ internal static class ClusterScan
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                stderr.WriteLine($"error: cannot join cluster '{settings.ClusterId}' through {settings.DescribeStore()}: {e.Message} (is a silo running? see docs/cluster.md)");
+                // A store that refuses the login or does not exist says so itself; otherwise the usual cause is no silo yet.
+                string hint = e is Npgsql.NpgsqlException ? "see docs/cluster.md" : "is a silo running? see docs/cluster.md";
+                stderr.WriteLine($"error: cannot join cluster '{settings.ClusterId}' through {settings.DescribeStore()}: {e.Message} ({hint})");
                 return (null, ExitCodes.Usage);
             }
         }

@@ -43,6 +43,8 @@ public sealed class ClusterConnector : IDisposable
             builder.Logging.ClearProviders();
             if (_logging is not null) _logging(builder.Logging);
             else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).AddFilter("Orleans", LogLevel.Warning);
+            // A failed start is reported below in one line per attempt; the host's own error repeats it with a stack trace.
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
             builder.UseOrleansClient(c => c.UseDistillGuardCluster(_settings, _certificate));
             var host = builder.Build();
             try

@@ -41,7 +41,8 @@ public static class PostgresSchema
         try
         {
             var b = new NpgsqlConnectionStringBuilder(connectionString);
-            return $"{b.Host}:{b.Port}/{b.Database ?? b.Username}";
+            string? database = b.Database ?? b.Username;
+            return string.IsNullOrEmpty(database) ? $"{b.Host}:{b.Port}" : $"{b.Host}:{b.Port}/{database}";
         }
         catch (ArgumentException)
         {
