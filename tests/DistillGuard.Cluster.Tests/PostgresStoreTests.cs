@@ -127,12 +127,51 @@ public sealed class PostgresStoreTests(PostgresServer server) : IClassFixture<Po
         Assert.Equal(0, await Run("UpdateMembershipKey", Silo(11111, 6, version: 1)));   // stale: still active
         Assert.Equal(0, await Run("UpdateMembershipKey", Silo(11199, 6, version: 2)));   // no such silo: version kept
 
-        await using var all = source.CreateCommand(queries["MembershipReadAllKey"]);
-        all.Parameters.AddWithValue("DeploymentId", "c1");
-        await using var rows = await all.ExecuteReaderAsync(TestContext.Current.CancellationToken);
-        Assert.True(await rows.ReadAsync(TestContext.Current.CancellationToken));
-        Assert.Equal((11111, 3, 2), (rows.GetInt32(rows.GetOrdinal("Port")), rows.GetInt32(rows.GetOrdinal("Status")), rows.GetInt32(rows.GetOrdinal("Version"))));
-        Assert.False(await rows.ReadAsync(TestContext.Current.CancellationToken));
+        Assert.Equal([(11111, 3, 2)], await Rows("MembershipReadAllKey", ("DeploymentId", "c1")));
+
+        // A second silo, then each remaining query as Orleans runs it.
+        Assert.Equal(1, await Run("InsertMembershipKey", Silo(11112, 1, version: 2)));   // 2 → 3, joining
+        Assert.Equal([(11112, 1, 3)], await Rows("MembershipReadRowKey",
+            ("DeploymentId", "c1"), ("Address", "127.0.0.1"), ("Port", 11112), ("Generation", 7)));
+        // The version row comes back even for a silo without a row (Port null).
+        Assert.Equal([(-1, -1, 3)], await Rows("MembershipReadRowKey",
+            ("DeploymentId", "c1"), ("Address", "127.0.0.1"), ("Port", 1), ("Generation", 7)));
+        var later = now.AddMinutes(5);
+        await Run("UpdateIAmAlivetimeKey", ("DeploymentId", "c1"), ("Address", "127.0.0.1"), ("Port", 11111), ("Generation", 7), ("IAmAliveTime", later));
+        await using (var alive = source.CreateCommand("SELECT IAmAliveTime FROM OrleansMembershipTable WHERE Port = 11111"))
+            Assert.Equal(later, ((DateTime)(await alive.ExecuteScalarAsync(TestContext.Current.CancellationToken))!), TimeSpan.FromMilliseconds(1));
+
+        // Gateways: active silos with a proxy port only (11111 is active, 11112 still joining).
+        await using (var gateways = source.CreateCommand(queries["GatewaysQueryKey"]))
+        {
+            gateways.Parameters.AddWithValue("DeploymentId", "c1");
+            gateways.Parameters.AddWithValue("Status", 3);
+            await using var g = await gateways.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+            Assert.True(await g.ReadAsync(TestContext.Current.CancellationToken));
+            Assert.Equal(("127.0.0.1", 12111, 7), (g.GetString(g.GetOrdinal("Address")), g.GetInt32(g.GetOrdinal("ProxyPort")), g.GetInt32(g.GetOrdinal("Generation"))));
+            Assert.False(await g.ReadAsync(TestContext.Current.CancellationToken));
+        }
+
+        // Defunct rows: not active and not alive since the cut-off; the active silo stays whatever its time.
+        await Run("CleanupDefunctSiloEntriesKey", ("DeploymentId", "c1"), ("IAmAliveTime", now.AddMinutes(10)));
+        Assert.Equal([(11111, 3, 3)], await Rows("MembershipReadAllKey", ("DeploymentId", "c1")));
+
+        await Run("DeleteMembershipTableEntriesKey", ("DeploymentId", "c1"));
+        Assert.Empty(await Rows("MembershipReadAllKey", ("DeploymentId", "c1")));
+
+        async Task<List<(int Port, int Status, int Version)>> Rows(string key, params (string Name, object? Value)[] parameters)
+        {
+            await using var command = source.CreateCommand(queries[key]);
+            foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            await using var rows = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+            var list = new List<(int, int, int)>();
+            while (await rows.ReadAsync(TestContext.Current.CancellationToken))
+            {
+                int Int(string column) => rows.IsDBNull(rows.GetOrdinal(column)) ? -1 : rows.GetInt32(rows.GetOrdinal(column));
+                list.Add((Int("Port"), Int("Status"), Int("Version")));
+            }
+            return list;
+        }
     }
 
     private static async Task<List<byte[]>> ReadAllAsync(IDetectorLog log, string detector)
