@@ -11,7 +11,7 @@ namespace DistillGuard.Cluster.Detector;
 
 /// <summary>
 /// The detector grain: a <see cref="DetectorReplica"/> whose log lives in <see cref="IDetectorLog"/> (Redis by
-/// default). On activation — the first, or on another silo after the hosting silo was lost — it replays the log, so
+/// default, or PostgreSQL). On activation — the first, or on another silo after the hosting silo was lost — it replays the log, so
 /// its state is exactly what it was after the last acknowledged entry. Never collected for idleness (a quiet gateway
 /// fleet's detector would otherwise pay a full replay at its next exchange); a scan's detector deactivates once its
 /// findings are collected and its log deleted.
@@ -160,7 +160,7 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
     /// <summary>
     /// Appends an entry at the end of the durable log and applies it. An entry that could never apply is refused first
     /// (<see cref="DetectorReplica.Validate"/>), so the log never holds one that would stop a replay. Append and apply
-    /// overlap (the Redis round trip runs while the engine works), and the call returns — acknowledging the entry —
+    /// overlap (the store's round trip runs while the engine works), and the call returns — acknowledging the entry —
     /// only once both are done. If the append fails, the state already holds the entry: the activation is dropped, and
     /// the next one replays the log.
     /// </summary>

@@ -158,7 +158,7 @@ public sealed class ClusterScanClient
         }
         catch (Exception e) when (RetryingCaller.IsTransient(e))
         {
-            _log($"detector {detector}: its log could not be deleted ({e.Message}); delete the Redis key by hand");
+            _log($"detector {detector}: its log could not be deleted ({e.Message}); it expires 24 h after its last append, or delete it by hand (docs/cluster.md)");
         }
         return new ClusterScanResult(findings, status, caller.Retries, sequence);
     }
