@@ -26,9 +26,14 @@ public sealed class PostgresStoreTests(PostgresServer server) : IClassFixture<Po
     {
         string connection = server.Require();
         string schema = "dg_test_" + Guid.NewGuid().ToString("N")[..12];
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => PostgresSchema.EnsureAsync(connection, schema, TestContext.Current.CancellationToken)));
-        await PostgresSchema.EnsureAsync(connection, schema, TestContext.Current.CancellationToken);
+        var ran = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => PostgresSchema.EnsureAsync(connection, schema, TestContext.Current.CancellationToken)));
+        Assert.Equal(1, ran.Count(r => r));  // one silo creates; the others find it current
         await using var source = NpgsqlDataSource.Create(PostgresSchema.WithSearchPath(connection, schema));
+        // The script records the version the code expects, and running it again by hand (a DBA) changes nothing.
+        await using (var again = source.CreateCommand(PostgresSchema.Script()))
+            await again.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        await using (var version = source.CreateCommand("SELECT Version FROM DistillGuardSchema"))
+            Assert.Equal(PostgresSchema.Version, (int)(await version.ExecuteScalarAsync(TestContext.Current.CancellationToken))!);
         await using var command = source.CreateCommand("SELECT string_agg(QueryKey, ',' ORDER BY QueryKey) FROM OrleansQuery");
         Assert.Equal("CleanupDefunctSiloEntriesKey,DeleteMembershipTableEntriesKey,GatewaysQueryKey,InsertMembershipKey,InsertMembershipVersionKey," +
                      "MembershipReadAllKey,MembershipReadRowKey,UpdateIAmAlivetimeKey,UpdateMembershipKey",
@@ -152,9 +157,12 @@ public sealed class PostgresStoreTests(PostgresServer server) : IClassFixture<Po
             Assert.False(await g.ReadAsync(TestContext.Current.CancellationToken));
         }
 
-        // Defunct rows: not active and not alive since the cut-off; the active silo stays whatever its time.
+        // Defunct rows: dead silos not alive since the cut-off. A joining silo stays, as does the active one.
         await Run("CleanupDefunctSiloEntriesKey", ("DeploymentId", "c1"), ("IAmAliveTime", now.AddMinutes(10)));
-        Assert.Equal([(11111, 3, 3)], await Rows("MembershipReadAllKey", ("DeploymentId", "c1")));
+        Assert.Equal([(11111, 3, 3), (11112, 1, 3)], (await Rows("MembershipReadAllKey", ("DeploymentId", "c1"))).Order());
+        Assert.Equal(1, await Run("UpdateMembershipKey", Silo(11112, 6, version: 3)));   // 3 → 4, dead
+        await Run("CleanupDefunctSiloEntriesKey", ("DeploymentId", "c1"), ("IAmAliveTime", now.AddMinutes(10)));
+        Assert.Equal([(11111, 3, 4)], await Rows("MembershipReadAllKey", ("DeploymentId", "c1")));
 
         await Run("DeleteMembershipTableEntriesKey", ("DeploymentId", "c1"));
         Assert.Empty(await Rows("MembershipReadAllKey", ("DeploymentId", "c1")));
@@ -172,6 +180,87 @@ public sealed class PostgresStoreTests(PostgresServer server) : IClassFixture<Po
             }
             return list;
         }
+    }
+
+    [Fact]
+    public async Task An_append_that_races_a_delete_never_leaves_a_gap()
+    {
+        // Regression: the append read the log's length from its own snapshot, so an append running while a delete of
+        // the same log was in flight inserted at the old length; the log then held only that entry and no activation
+        // could replay it. Appends and deletes now serialise on the detector's advisory lock.
+        var (connection, _) = await FreshSchemaAsync();
+        await using var source = NpgsqlDataSource.Create(connection);
+        var log = new PostgresDetectorLog(source);
+        for (int i = 0; i < 5; i++) Assert.True(await log.AppendAsync("d", i, Entry(i)));
+
+        // A delete in flight, as DeleteAsync runs it: the detector's lock, then the rows, not yet committed.
+        await using var deleting = await source.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        await using var tx = await deleting.BeginTransactionAsync(TestContext.Current.CancellationToken);
+        await using (var command = new NpgsqlCommand(PostgresDetectorLog.LockSql + "; DELETE FROM DetectorLog WHERE Detector = @detector", deleting, tx))
+        {
+            command.Parameters.AddWithValue("detector", "d");
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+        var append = log.AppendAsync("d", 5, Entry(5));
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        Assert.False(append.IsCompleted);  // waits for the delete
+        await tx.CommitAsync(TestContext.Current.CancellationToken);
+
+        Assert.False(await append);  // the log is empty now: position 5 is not its length
+        Assert.Empty(await ReadAllAsync(log, "d"));
+        Assert.True(await log.AppendAsync("d", 0, Entry(0)));
+    }
+
+    [Fact]
+    public async Task A_log_with_a_gap_is_reported_not_replayed()
+    {
+        var (connection, _) = await FreshSchemaAsync();
+        await using var source = NpgsqlDataSource.Create(connection);
+        var log = new PostgresDetectorLog(source);
+        for (int i = 0; i < 3; i++) Assert.True(await log.AppendAsync("d", i, Entry(i)));
+        await using (var command = source.CreateCommand("DELETE FROM DetectorLog WHERE Detector = 'd' AND Position = 1"))
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => ReadAllAsync(log, "d"));
+        Assert.Contains("entry at position 2 where 1 was expected", e.Message);
+    }
+
+    [Fact]
+    public async Task A_current_schema_is_left_alone_so_silos_need_no_DDL_rights()
+    {
+        string connection = server.Require();
+        string schema = "dg_test_" + Guid.NewGuid().ToString("N")[..12];
+        Assert.True(await PostgresSchema.EnsureAsync(connection, schema, TestContext.Current.CancellationToken));
+        Assert.False(await PostgresSchema.EnsureAsync(connection, schema, TestContext.Current.CancellationToken));
+
+        // A role that may only read and write the tables (a DBA ran the script): a silo starts and appends.
+        string role = "dg_dml_" + Guid.NewGuid().ToString("N")[..8];
+        await using (var admin = NpgsqlDataSource.Create(connection))
+        await using (var grant = admin.CreateCommand(
+            $"CREATE ROLE {role} LOGIN PASSWORD 'dml-secret'; GRANT USAGE ON SCHEMA {schema} TO {role}; " +
+            $"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role};"))
+            await grant.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        var limited = new NpgsqlConnectionStringBuilder(connection) { Username = role, Password = "dml-secret" }.ConnectionString;
+        Assert.False(await PostgresSchema.EnsureAsync(limited, schema, TestContext.Current.CancellationToken));
+        await using var source = NpgsqlDataSource.Create(PostgresSchema.WithSearchPath(limited, schema));
+        Assert.True(await new PostgresDetectorLog(source).AppendAsync("d", 0, Entry(0), TimeSpan.FromHours(1)));
+    }
+
+    [Fact]
+    public void Schema_names_are_plain_lower_case_identifiers()
+    {
+        Assert.Contains("Search Path=dg_1", PostgresSchema.WithSearchPath("Host=h", "dg_1"));
+        foreach (var bad in new[] { "Review_Case", "dg-1", "1dg", "", "dg;drop" })
+            Assert.Throws<ArgumentException>(() => PostgresSchema.WithSearchPath("Host=h", bad));
+    }
+
+    [Fact]
+    public void Store_descriptions_never_show_a_password()
+    {
+        var redis = new Hosting.ClusterSettings { Redis = "redis-1:6380,password=hunter2,ssl=true" }.DescribeStore();
+        Assert.StartsWith("Redis redis-1:6380", redis);
+        Assert.DoesNotContain("hunter2", redis);
+        var postgres = new Hosting.ClusterSettings { Postgres = "Host=db;Port=5432;Database=dg;Username=u;Password=hunter2" }.DescribeStore();
+        Assert.Equal("PostgreSQL db:5432/dg", postgres);
     }
 
     private static async Task<List<byte[]>> ReadAllAsync(IDetectorLog log, string detector)

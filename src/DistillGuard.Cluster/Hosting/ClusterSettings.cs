@@ -59,7 +59,19 @@ public sealed record ClusterSettings
     public bool UsesPostgres => !string.IsNullOrEmpty(Postgres);
 
     /// <summary>Where the cluster keeps membership and logs, for messages (no password): <c>Redis host:port</c> or <c>PostgreSQL host:port/database</c>.</summary>
-    public string DescribeStore() => UsesPostgres ? $"PostgreSQL {Storage.Postgres.PostgresSchema.Describe(Postgres!)}" : $"Redis {Redis}";
+    public string DescribeStore() => UsesPostgres ? $"PostgreSQL {Storage.Postgres.PostgresSchema.Describe(Postgres!)}" : $"Redis {DescribeRedis(Redis)}";
+
+    private static string DescribeRedis(string configuration)
+    {
+        try
+        {
+            return StackExchange.Redis.ConfigurationOptions.Parse(configuration).ToString(includePassword: false);
+        }
+        catch (ArgumentException)
+        {
+            return "(unparsable configuration)";
+        }
+    }
 
     /// <summary>Settings from the environment, falling back to the defaults.</summary>
     public static ClusterSettings FromEnvironment()

@@ -9,9 +9,17 @@
 --      the same transaction, only if the version is the one the caller read; "true" is a count > 0).
 --   2. The detectors' durable logs (DetectorLog) and the expiry of scan logs (DetectorLogExpiry).
 --
--- Idempotent: every silo runs it at start, under a transaction-scoped advisory lock, so the first silo creates the
--- tables and the queries are brought up to date by any later one. A DBA can also run it by hand (psql -f) after
--- `CREATE SCHEMA distillguard; SET search_path = distillguard;`.
+-- Idempotent. A silo runs it at start only if DistillGuardSchema does not yet hold this script's version (the last
+-- statement below), under a transaction-scoped advisory lock, so the first silo creates the tables and a later release
+-- brings them and the queries up to date; when the version is current a silo changes nothing and needs only the rights
+-- to read and write the tables. A DBA can run it by hand instead (psql -f) after
+-- `CREATE SCHEMA distillguard; SET search_path = distillguard;`, and give the silos a role without DDL rights.
+
+CREATE TABLE IF NOT EXISTS DistillGuardSchema
+(
+    Id      integer NOT NULL PRIMARY KEY DEFAULT 1 CHECK (Id = 1),
+    Version integer NOT NULL
+);
 
 CREATE TABLE IF NOT EXISTS OrleansQuery
 (
@@ -55,11 +63,14 @@ CREATE TABLE IF NOT EXISTS DetectorLog
 
 -- Entries are batches of about 1.4 MB of JSON: lz4 compresses them far faster than the default pglz (one silo on 2
 -- cores: 20,500 vs 14,500 exchanges/s, docs/cluster.md). PostgreSQL before 14, or built without lz4, keeps pglz.
+-- (EXECUTE: PostgreSQL before 14 cannot even parse SET COMPRESSION, and a DO block's static SQL is parsed up front.)
 DO $$
 BEGIN
-    ALTER TABLE DetectorLog ALTER COLUMN Entry SET COMPRESSION lz4;
-EXCEPTION WHEN feature_not_supported OR syntax_error OR invalid_parameter_value THEN
-    NULL;
+    IF current_setting('server_version_num')::integer >= 140000 THEN
+        EXECUTE 'ALTER TABLE DetectorLog ALTER COLUMN Entry SET COMPRESSION lz4';
+    END IF;
+EXCEPTION WHEN feature_not_supported OR invalid_parameter_value THEN
+    NULL; -- built without lz4
 END
 $$;
 
@@ -163,9 +174,13 @@ $q$),
     WHERE DeploymentId = @DeploymentId::varchar AND Status = @Status::integer AND ProxyPort > 0;
 $q$),
 
--- Rows of silos that stopped saying they are alive before the given time and are not active (3 = Active).
+-- Rows of dead silos (6 = Dead) that stopped saying they are alive before the given time.
 ('CleanupDefunctSiloEntriesKey', $q$
     DELETE FROM OrleansMembershipTable
-    WHERE DeploymentId = @DeploymentId::varchar AND IAmAliveTime < @IAmAliveTime::timestamptz AND Status <> 3;
+    WHERE DeploymentId = @DeploymentId::varchar AND IAmAliveTime < @IAmAliveTime::timestamptz AND Status = 6;
 $q$)
 ON CONFLICT (QueryKey) DO UPDATE SET QueryText = excluded.QueryText;
+
+-- This script's version (PostgresSchema.Version): silos skip the script once the database holds it.
+INSERT INTO DistillGuardSchema (Id, Version) VALUES (1, 1)
+ON CONFLICT (Id) DO UPDATE SET Version = excluded.Version;
