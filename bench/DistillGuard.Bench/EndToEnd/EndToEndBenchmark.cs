@@ -40,7 +40,7 @@ internal static class EndToEndBenchmark
             var s = stats.RootElement;
             var row = new Row(name, s.GetProperty("exchanges").GetInt64(), s.GetProperty("text_bytes").GetInt64(), raw.Elapsed.TotalSeconds,
                 s.GetProperty("seconds").GetDouble(), s.GetProperty("peak_rss_bytes").GetInt64(), s.GetProperty("accounts").GetInt32(), s.GetProperty("engine_state_bytes").GetInt64());
-            Console.Error.WriteLine($"[{name}] scan: {row.ScanRate:N0}/s, ratio {row.Ratio:F2}, peak RSS {row.PeakRss / 1e6:F0} MB, {row.StateBytes / (double)row.Accounts:F0} bytes/account");
+            Console.Error.WriteLine($"[{name}] scan: {row.ScanRate:N0}/s, ratio {row.Ratio:F2}, peak RSS {row.PeakRss / (1024.0 * 1024):F0} MiB, {row.StateBytes / (double)row.Accounts:F0} bytes/account");
             return row;
         }
         finally

@@ -3,34 +3,45 @@ using DistillGuard.Cluster.Hosting;
 
 namespace DistillGuard.Cli.Commands;
 
-/// <summary>The options that say how to reach the cluster, shared by <c>silo</c> and <c>scan --cluster</c>.</summary>
+/// <summary>The options that say how to reach the cluster, shared by <c>silo</c>, <c>scan --cluster</c> and <c>serve --cluster</c>.</summary>
 internal sealed class ClusterOptions
 {
-    private readonly Option<string?> _redis = new("--redis")
-    {
-        Description = $"Redis for cluster membership and detector logs (StackExchange.Redis syntax); default ${ClusterSettings.RedisVariable}, else 127.0.0.1:6379",
-    };
+    private readonly Option<string?> _redis;
+    private readonly Option<string?> _postgres;
+    private readonly Option<string?> _clusterId;
+    private readonly Option<string?> _tls;
+    private readonly Option<bool> _fast;
 
-    private readonly Option<string?> _postgres = new("--postgres")
+    /// <param name="client">True for <c>scan</c> and <c>serve</c>, where the options apply only with <c>--cluster</c> and
+    /// <c>--fast-failure-detection</c> shortens the client's waits; false for <c>silo</c>.</param>
+    public ClusterOptions(bool client)
     {
-        Description = $"Use PostgreSQL instead of Redis for membership and detector logs: an Npgsql connection string (Host=…;Database=…;Username=…). " +
-                      $"Default ${ClusterSettings.PostgresVariable}; put the password there or in PGPASSWORD, not on the command line",
-    };
-
-    private readonly Option<string?> _clusterId = new("--cluster-id")
-    {
-        Description = $"Cluster id shared by silos and clients; default ${ClusterSettings.ClusterIdVariable}, else distillguard",
-    };
-
-    private readonly Option<string?> _tls = new("--tls-cert")
-    {
-        Description = $"Cluster certificate (PFX with key) for mutual TLS; every silo and client must use the same one. Default ${ClusterSettings.TlsCertificateVariable}; password from ${ClusterSettings.TlsPasswordVariable}",
-    };
-
-    private readonly Option<bool> _fast = new("--fast-failure-detection")
-    {
-        Description = "Declare a silo dead after ~2 s of missed probes instead of Orleans' default (tests and single-machine demos only)",
-    };
+        string with = client ? "(with --cluster) " : "";
+        _redis = new("--redis")
+        {
+            Description = with + $"Redis for cluster membership and detector logs (StackExchange.Redis syntax; keep a password in ${ClusterSettings.RedisVariable}); " +
+                          $"default ${ClusterSettings.RedisVariable}, else 127.0.0.1:6379, unless a PostgreSQL store is given (--postgres or ${ClusterSettings.PostgresVariable})",
+        };
+        _postgres = new("--postgres")
+        {
+            Description = with + "Use PostgreSQL instead of Redis for membership and detector logs: an Npgsql connection string (Host=…;Database=…;Username=…). " +
+                          $"Default ${ClusterSettings.PostgresVariable}; put the password there or in PGPASSWORD, not on the command line. --redis on the command line overrides ${ClusterSettings.PostgresVariable}",
+        };
+        _clusterId = new("--cluster-id")
+        {
+            Description = with + $"Cluster id shared by silos and clients; default ${ClusterSettings.ClusterIdVariable}, else distillguard",
+        };
+        _tls = new("--tls-cert")
+        {
+            Description = with + $"Cluster certificate (PFX with key) for mutual TLS; every silo and client must use the same one. Default ${ClusterSettings.TlsCertificateVariable}; password from ${ClusterSettings.TlsPasswordVariable}",
+        };
+        _fast = new("--fast-failure-detection")
+        {
+            Description = client
+                ? with + "Give up on a call to a lost silo after 4 s instead of 15 s and refresh the silo list every second (pair with silos started with the same flag; tests and single-machine demos only)"
+                : "Declare a silo dead after ~2 s of missed probes instead of Orleans' default (tests and single-machine demos only)",
+        };
+    }
 
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
@@ -61,6 +72,11 @@ internal sealed class ClusterOptions
         result.GetValue(_redis) is not null && result.GetValue(_postgres) is not null
             ? "--redis and --postgres: give one store; the cluster keeps membership and detector logs in one place"
             : null;
+
+    /// <summary>Whether any of these options was given on the command line.</summary>
+    public bool AnyGiven(ParseResult result) =>
+        result.GetValue(_redis) is not null || result.GetValue(_postgres) is not null || result.GetValue(_clusterId) is not null
+        || result.GetValue(_tls) is not null || result.GetValue(_fast);
 
     /// <summary>The settings given on the command line, over the environment, over the defaults.</summary>
     public ClusterSettings Read(ParseResult result)

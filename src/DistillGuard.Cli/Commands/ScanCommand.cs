@@ -39,13 +39,13 @@ internal static class ScanCommand
         };
         var redaction = new RedactionOptions();
         var onCluster = new Option<bool>("--cluster") { Description = "Run the engine on an Orleans cluster of 'distillguard silo' processes (see docs/cluster.md)" };
-        var job = new Option<string?>("--job") { Description = "Name of the cluster detector for this scan (default: a fresh unique name)" };
+        var job = new Option<string?>("--job") { Description = "(with --cluster) Name of the cluster detector for this scan (default: a fresh unique name)" };
         var window = new Option<int>("--analysis-window")
         {
-            Description = "With --cluster: batches analysed ahead on the silos' analysis workers while the detector applies earlier ones (0: the detector analyses)",
+            Description = "(with --cluster) Batches analysed ahead on the silos' analysis workers while the detector applies earlier ones (0: the detector analyses)",
             DefaultValueFactory = _ => 4,
         };
-        var cluster = new ClusterOptions();
+        var cluster = new ClusterOptions(client: true);
         var stats = new Option<bool>("--stats") { Description = "Print throughput, peak memory and engine state size to standard error (one JSON line)" };
 
         var command = new Command("scan", "Find distillation campaigns in LLM API exchange logs")
@@ -67,6 +67,11 @@ internal static class ScanCommand
             catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
             {
                 Console.Error.WriteLine($"error: {e.Message}");
+                return Task.FromResult(ExitCodes.Usage);
+            }
+            if (!result.GetValue(onCluster) && (cluster.AnyGiven(result) || result.GetValue(job) is not null))
+            {
+                Console.Error.WriteLine("error: --redis, --postgres, --cluster-id, --tls-cert, --fast-failure-detection and --job apply only with --cluster");
                 return Task.FromResult(ExitCodes.Usage);
             }
             if (cluster.Problem(result) is { } clusterProblem)

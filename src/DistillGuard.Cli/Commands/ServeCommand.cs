@@ -19,7 +19,7 @@ internal static class ServeCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Record what the policy would do, enforce nothing" };
         var onCluster = new Option<bool>("--cluster") { Description = "Share one detector on an Orleans cluster of 'distillguard silo' processes with every other gateway node (docs/cluster.md)" };
         var detector = new Option<string?>("--detector") { Description = "Name of the shared cluster detector (default: gateway)" };
-        var cluster = new ClusterOptions();
+        var cluster = new ClusterOptions(client: true);
         var command = new Command("serve", "Run the gateway: an OpenAI- and Anthropic-compatible reverse proxy that detects distillation live and enforces the policy")
         {
             config, upstream, listen, data, keyMap, dryRun, onCluster, detector,

@@ -23,7 +23,7 @@ internal static class SiloCommand
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Client gateway port", DefaultValueFactory = _ => 30000 };
         var verbose = new Option<bool>("--verbose") { Description = "Log Orleans' own information messages too" };
         var http = new Option<string?>("--http") { Description = "Also serve /health (cluster membership) and /metrics (Prometheus) on this URL, e.g. http://127.0.0.1:9101" };
-        var cluster = new ClusterOptions();
+        var cluster = new ClusterOptions(client: false);
         var command = new Command("silo", "Run an Orleans silo that hosts detectors for 'scan --cluster' and 'serve --cluster' (membership and detector logs in Redis, or PostgreSQL with --postgres; see docs/cluster.md)")
         {
             address, siloPort, gatewayPort, verbose, http,
