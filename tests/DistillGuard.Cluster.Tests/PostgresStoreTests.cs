@@ -83,12 +83,12 @@ public sealed class PostgresStoreTests(PostgresServer server) : IClassFixture<Po
         var (connection, _) = await FreshSchemaAsync();
         await using var source = NpgsqlDataSource.Create(connection);
         var log = new PostgresDetectorLog(source);
-        Assert.True(await log.AppendAsync("scan", 0, Entry(0), TimeSpan.FromMilliseconds(300)));
-        Assert.True(await log.AppendAsync("scan", 1, Entry(1), TimeSpan.FromMilliseconds(300)));
+        Assert.True(await log.AppendAsync("scan", 0, Entry(0), TimeSpan.FromSeconds(3)));
+        Assert.True(await log.AppendAsync("scan", 1, Entry(1), TimeSpan.FromSeconds(3)));
         Assert.True(await log.AppendAsync("fleet", 0, Entry(7)));
         Assert.Equal(2, (await ReadAllAsync(log, "scan")).Count);  // not yet expired
 
-        await Task.Delay(600, TestContext.Current.CancellationToken);
+        await Task.Delay(3500, TestContext.Current.CancellationToken);
         Assert.Equal(2, await log.SweepExpiredAsync(TestContext.Current.CancellationToken));
         Assert.Empty(await ReadAllAsync(log, "scan"));
         Assert.Equal([Entry(7)], await ReadAllAsync(log, "fleet"));
