@@ -1,28 +1,51 @@
 #!/usr/bin/env bash
-# Cluster throughput for 1, 2 and 3 silos on this machine (docs/cluster.md): a Redis on 127.0.0.1:6392 started here,
-# N silo processes, one warm-up scan, then RUNS timed `scan --cluster` runs per silo count, next to the single-process
-# scan of the same log.
-# Usage: bench/cluster-throughput.sh BIN_DIR TRAFFIC ACCOUNTS [RUNS] [ANALYSIS_WINDOW]
+# Cluster throughput for 1, 2 and 3 silos on this machine (docs/cluster.md): a store started here (Redis on
+# 127.0.0.1:6392 by default; STORE=postgres: a private PostgreSQL from the Debian packages on 127.0.0.1:5435), N silo
+# processes, one warm-up scan, then RUNS timed `scan --cluster` runs per silo count, next to the single-process scan
+# of the same log.
+# Usage: [STORE=redis|postgres] bench/cluster-throughput.sh BIN_DIR TRAFFIC ACCOUNTS [RUNS] [ANALYSIS_WINDOW]
 set -uo pipefail
 bin=$1; traffic=$2; accounts=$3; runs=${4:-2}; window=${5:-4}
+store=${STORE:-redis}
 dg="$bin/distillguard"
-port=6392
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; redis-cli -p $port shutdown nosave >/dev/null 2>&1; rm -rf "$work"; }
+as_pg() { if [ "$(id -u)" = 0 ]; then (cd /tmp && su postgres -s /bin/bash -c "$1"); else bash -c "$1"; fi; }
+case $store in
+  redis)
+    port=6392
+    stop_store() { redis-cli -p $port shutdown nosave >/dev/null 2>&1; }
+    redis-server --port $port --bind 127.0.0.1 --save "" --appendonly no --daemonize yes --logfile "$work/redis.log" || exit 1
+    sleep 0.3
+    store_args=(--redis 127.0.0.1:$port)
+    ;;
+  postgres)
+    port=5435
+    pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+    pg=$(mktemp -d /tmp/dg-bench-pg.XXXXXX)
+    stop_store() { as_pg "$pgbin/pg_ctl -D $pg/data -m fast stop" >/dev/null 2>&1; rm -rf "$pg"; }
+    echo bench-pg > "$pg/pw"; [ "$(id -u)" = 0 ] && chown -R postgres "$pg"
+    as_pg "$pgbin/initdb -D $pg/data --auth=scram-sha-256 --pwfile=$pg/pw -U postgres" > "$work/initdb.log" 2>&1 || { cat "$work/initdb.log"; exit 1; }
+    as_pg "$pgbin/pg_ctl -D $pg/data -l $pg/server.log -w -o '-p $port -k $pg -c listen_addresses=127.0.0.1' start" > /dev/null || exit 1
+    export PGPASSWORD=bench-pg DISTILLGUARD_POSTGRES="Host=127.0.0.1;Port=$port;Database=postgres;Username=postgres"
+    store_args=()
+    ;;
+  *) echo "STORE: expected redis or postgres, got '$store'"; exit 2 ;;
+esac
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; sleep 1; stop_store; rm -rf "$work"; }
 trap cleanup EXIT
-redis-server --port $port --bind 127.0.0.1 --save "" --appendonly no --daemonize yes --logfile "$work/redis.log" || exit 1
-sleep 0.3
+echo "store: $store"
 
 echo "single process:"
 "$dg" scan "$traffic" --accounts "$accounts" --quiet --format json --stats 2>&1 >/dev/null | grep -oP '"exchanges":\d+|"exchanges_per_second":\d+' | paste -sd' '
 for n in 1 2 3; do
-  "$dg" silo --redis 127.0.0.1:$port --cluster-id bench --silo-port $((11130 + n)) --gateway-port $((30030 + n)) > "$work/silo$n.log" 2>&1 &
+  "$dg" silo "${store_args[@]}" --cluster-id bench --silo-port $((11130 + n)) --gateway-port $((30030 + n)) > "$work/silo$n.log" 2>&1 &
   pids+=($!); disown
   for _ in $(seq 300); do grep -q "joined cluster" "$work/silo$n.log" && break; sleep 0.1; done
+  grep -q "joined cluster" "$work/silo$n.log" || { echo "silo $n did not start:"; cat "$work/silo$n.log"; exit 1; }
   echo "$n silo(s):"
   for r in $(seq 0 "$runs"); do
-    line=$("$dg" scan "$traffic" --accounts "$accounts" --cluster --redis 127.0.0.1:$port --cluster-id bench --analysis-window "$window" \
+    line=$("$dg" scan "$traffic" --accounts "$accounts" --cluster "${store_args[@]}" --cluster-id bench --analysis-window "$window" \
       --quiet --stats --format json 2>&1 >/dev/null | grep "cluster: job")
     [ "$r" -eq 0 ] && continue  # warm-up (JIT on the silos)
     echo "  $line" | sed 's/cluster: job [^:]*: //; s/detector ended on silo [^ ]* //'
