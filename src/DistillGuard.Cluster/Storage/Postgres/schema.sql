@@ -62,7 +62,7 @@ CREATE TABLE IF NOT EXISTS DetectorLog
 );
 
 -- Entries are batches of about 1.4 MB of JSON: lz4 compresses them far faster than the default pglz (one silo on 2
--- cores: 20,500 vs 14,500 exchanges/s, docs/cluster.md). PostgreSQL before 14, or built without lz4, keeps pglz.
+-- cores: about 25,000 vs 14,200 exchanges/s, docs/cluster.md). PostgreSQL before 14, or built without lz4, keeps pglz.
 -- (EXECUTE: PostgreSQL before 14 cannot even parse SET COMPRESSION, and a DO block's static SQL is parsed up front.)
 DO $$
 BEGIN
