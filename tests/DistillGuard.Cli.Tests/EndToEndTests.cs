@@ -86,6 +86,7 @@ public sealed class EndToEndTests(SimulatedTraffic sim, ITestOutputHelper output
     [InlineData(new string[] { "silo", "--redis", "127.0.0.1:1", "--postgres", "Host=127.0.0.1;Port=1" }, "--redis and --postgres: give one store")]
     [InlineData(new string[] { "scan", "x.jsonl", "--cluster", "--redis", "127.0.0.1:1", "--postgres", "Host=127.0.0.1;Port=1" }, "--redis and --postgres")]
     [InlineData(new string[] { "scan", "x.jsonl", "--postgres", "Host=127.0.0.1;Port=1" }, "apply only with --cluster")]
+    [InlineData(new string[] { "serve", "--cluster", "--redis", "127.0.0.1:1", "--postgres", "Host=127.0.0.1;Port=1" }, "--redis and --postgres: give one store")]
     [InlineData(new string[] { "silo", "--postgres", "Host=127.0.0.1;Port=1;Password=hunter2;Timeout=1" }, "error: --postgres (PostgreSQL 127.0.0.1:1): ")]
     public void Usage_errors_exit_2_with_a_message(string[] args, string message)
     {

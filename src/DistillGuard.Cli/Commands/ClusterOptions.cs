@@ -51,6 +51,12 @@ internal sealed class ClusterOptions
         command.Options.Add(_clusterId);
         command.Options.Add(_tls);
         command.Options.Add(_fast);
+        // One store per cluster: both named on the command line is a usage error, reported like any parse error.
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(_redis) is not null && result.GetValue(_postgres) is not null)
+                result.AddError("--redis and --postgres: give one store; the cluster keeps membership and detector logs in one place");
+        });
     }
 
     /// <summary>Applies the options given on the command line (or in the environment) to the gateway's cluster options.</summary>
@@ -67,14 +73,8 @@ internal sealed class ClusterOptions
         if (Environment.GetEnvironmentVariable(ClusterSettings.TlsPasswordVariable) is { } password) o.TlsCertificatePassword = password;
     }
 
-    /// <summary>A usage error in the options (both stores named on the command line), or null.</summary>
-    public string? Problem(ParseResult result) =>
-        result.GetValue(_redis) is not null && result.GetValue(_postgres) is not null
-            ? "--redis and --postgres: give one store; the cluster keeps membership and detector logs in one place"
-            : null;
-
     /// <summary>Whether any of these options was given on the command line.</summary>
-    public bool AnyGiven(ParseResult result) =>
+    public bool AnyGiven(System.CommandLine.Parsing.CommandResult result) =>
         result.GetValue(_redis) is not null || result.GetValue(_postgres) is not null || result.GetValue(_clusterId) is not null
         || result.GetValue(_tls) is not null || result.GetValue(_fast);
 

@@ -54,6 +54,11 @@ internal static class ScanCommand
         };
         redaction.AddTo(command);
         cluster.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            if (!result.GetValue(onCluster) && (cluster.AnyGiven(result) || result.GetValue(job) is not null))
+                result.AddError("--redis, --postgres, --cluster-id, --tls-cert, --fast-failure-detection and --job apply only with --cluster");
+        });
         command.SetAction((result, cancel) =>
         {
             List<ExportFormat> exports;
@@ -67,16 +72,6 @@ internal static class ScanCommand
             catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
             {
                 Console.Error.WriteLine($"error: {e.Message}");
-                return Task.FromResult(ExitCodes.Usage);
-            }
-            if (!result.GetValue(onCluster) && (cluster.AnyGiven(result) || result.GetValue(job) is not null))
-            {
-                Console.Error.WriteLine("error: --redis, --postgres, --cluster-id, --tls-cert, --fast-failure-detection and --job apply only with --cluster");
-                return Task.FromResult(ExitCodes.Usage);
-            }
-            if (cluster.Problem(result) is { } clusterProblem)
-            {
-                Console.Error.WriteLine($"error: {clusterProblem}");
                 return Task.FromResult(ExitCodes.Usage);
             }
             if (exports.Count > 0 && result.GetValue(outDir) is null)

@@ -42,11 +42,6 @@ internal static class ServeCommand
             if (result.GetValue(data) is { } d) options.DataDirectory = d;
             if (result.GetValue(keyMap) is { } k) options.Identity.KeyMapFile = k;
             if (result.GetValue(dryRun)) options.Policy.DryRun = true;
-            if (cluster.Problem(result) is { } clusterProblem)
-            {
-                Console.Error.WriteLine($"error: {clusterProblem}");
-                return ExitCodes.Usage;
-            }
             if (result.GetValue(onCluster)) cluster.ApplyTo(result, options.Cluster);
             if (result.GetValue(detector) is { } name) options.Cluster.Detector = name;
             try

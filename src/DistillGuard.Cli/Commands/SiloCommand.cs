@@ -31,11 +31,6 @@ internal static class SiloCommand
         cluster.AddTo(command);
         command.SetAction(async (result, cancel) =>
         {
-            if (cluster.Problem(result) is { } clusterProblem)
-            {
-                Console.Error.WriteLine($"error: {clusterProblem}");
-                return ExitCodes.Usage;
-            }
             var settings = cluster.Read(result);
             if (!IPAddress.TryParse(result.GetValue(address), out var ip))
             {
