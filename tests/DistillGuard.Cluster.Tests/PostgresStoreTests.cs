@@ -11,12 +11,13 @@ namespace DistillGuard.Cluster.Tests;
 /// </summary>
 public sealed class PostgresStoreTests(PostgresServer server) : IClassFixture<PostgresServer>
 {
-    private async Task<(string Connection, string Schema)> FreshSchemaAsync()
+    /// <summary>Connections to a schema of the test's own, created by the schema script.</summary>
+    private async Task<NpgsqlDataSource> FreshSchemaAsync()
     {
         string connection = server.Require();
         string schema = "dg_test_" + Guid.NewGuid().ToString("N")[..12];
         await PostgresSchema.EnsureAsync(connection, schema, TestContext.Current.CancellationToken);
-        return (PostgresSchema.WithSearchPath(connection, schema), schema);
+        return NpgsqlDataSource.Create(PostgresSchema.WithSearchPath(connection, schema));
     }
 
     private static byte[] Entry(int i) => [(byte)i, (byte)(i >> 8), 0xDB];
@@ -43,8 +44,7 @@ public sealed class PostgresStoreTests(PostgresServer server) : IClassFixture<Po
     [Fact]
     public async Task The_log_appends_only_at_its_length_and_replays_in_order()
     {
-        var (connection, _) = await FreshSchemaAsync();
-        await using var source = NpgsqlDataSource.Create(connection);
+        await using var source = await FreshSchemaAsync();
         var log = new PostgresDetectorLog(source);
         // 70 entries: more than two replay chunks of 32.
         for (int i = 0; i < 70; i++) Assert.True(await log.AppendAsync("d1", i, Entry(i)));
@@ -66,8 +66,7 @@ public sealed class PostgresStoreTests(PostgresServer server) : IClassFixture<Po
     [Fact]
     public async Task Two_writers_at_one_position_cannot_both_succeed()
     {
-        var (connection, _) = await FreshSchemaAsync();
-        await using var source = NpgsqlDataSource.Create(connection);
+        await using var source = await FreshSchemaAsync();
         var log = new PostgresDetectorLog(source);
         for (int round = 0; round < 20; round++)
         {
@@ -80,8 +79,7 @@ public sealed class PostgresStoreTests(PostgresServer server) : IClassFixture<Po
     [Fact]
     public async Task A_scan_log_expires_after_its_last_append_and_a_fleet_log_does_not()
     {
-        var (connection, _) = await FreshSchemaAsync();
-        await using var source = NpgsqlDataSource.Create(connection);
+        await using var source = await FreshSchemaAsync();
         var log = new PostgresDetectorLog(source);
         Assert.True(await log.AppendAsync("scan", 0, Entry(0), TimeSpan.FromSeconds(3)));
         Assert.True(await log.AppendAsync("scan", 1, Entry(1), TimeSpan.FromSeconds(3)));
@@ -103,8 +101,7 @@ public sealed class PostgresStoreTests(PostgresServer server) : IClassFixture<Po
     [Fact]
     public async Task Membership_changes_with_a_stale_version_change_nothing()
     {
-        var (connection, _) = await FreshSchemaAsync();
-        await using var source = NpgsqlDataSource.Create(connection);
+        await using var source = await FreshSchemaAsync();
         var queries = new Dictionary<string, string>();
         await using (var read = source.CreateCommand("SELECT QueryKey, QueryText FROM OrleansQuery"))
         await using (var reader = await read.ExecuteReaderAsync(TestContext.Current.CancellationToken))
@@ -188,8 +185,7 @@ public sealed class PostgresStoreTests(PostgresServer server) : IClassFixture<Po
         // Regression: the append read the log's length from its own snapshot, so an append running while a delete of
         // the same log was in flight inserted at the old length; the log then held only that entry and no activation
         // could replay it. Appends and deletes now serialise on the detector's advisory lock.
-        var (connection, _) = await FreshSchemaAsync();
-        await using var source = NpgsqlDataSource.Create(connection);
+        await using var source = await FreshSchemaAsync();
         var log = new PostgresDetectorLog(source);
         for (int i = 0; i < 5; i++) Assert.True(await log.AppendAsync("d", i, Entry(i)));
 
@@ -214,8 +210,7 @@ public sealed class PostgresStoreTests(PostgresServer server) : IClassFixture<Po
     [Fact]
     public async Task A_log_with_a_gap_is_reported_not_replayed()
     {
-        var (connection, _) = await FreshSchemaAsync();
-        await using var source = NpgsqlDataSource.Create(connection);
+        await using var source = await FreshSchemaAsync();
         var log = new PostgresDetectorLog(source);
         for (int i = 0; i < 3; i++) Assert.True(await log.AppendAsync("d", i, Entry(i)));
         await using (var command = source.CreateCommand("DELETE FROM DetectorLog WHERE Detector = 'd' AND Position = 1"))
