@@ -10,7 +10,7 @@ store=${STORE:-redis}
 dg="$bin/distillguard"
 work=$(mktemp -d)
 pids=()
-as_pg() { if [ "$(id -u)" = 0 ]; then (cd /tmp && su postgres -s /bin/bash -c "$1"); else bash -c "$1"; fi; }
+source "$(dirname "$0")/../.ci/cluster-lib.sh"
 case $store in
   redis)
     port=6392
@@ -21,12 +21,9 @@ case $store in
     ;;
   postgres)
     port=5435
-    pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
     pg=$(mktemp -d /tmp/dg-bench-pg.XXXXXX)
-    stop_store() { as_pg "$pgbin/pg_ctl -D $pg/data -m fast stop" >/dev/null 2>&1; rm -rf "$pg"; }
-    echo bench-pg > "$pg/pw"; [ "$(id -u)" = 0 ] && chown -R postgres "$pg"
-    as_pg "$pgbin/initdb -D $pg/data --auth=scram-sha-256 --pwfile=$pg/pw -U postgres" > "$work/initdb.log" 2>&1 || { cat "$work/initdb.log"; exit 1; }
-    as_pg "$pgbin/pg_ctl -D $pg/data -l $pg/server.log -w -o '-p $port -k $pg -c listen_addresses=127.0.0.1' start" > /dev/null || exit 1
+    stop_store() { stop_postgres "$pg"; }
+    start_postgres "$pg" $port bench-pg || exit 1
     export PGPASSWORD=bench-pg DISTILLGUARD_POSTGRES="Host=127.0.0.1;Port=$port;Database=postgres;Username=postgres"
     store_args=()
     ;;
@@ -39,10 +36,8 @@ echo "store: $store"
 echo "single process:"
 "$dg" scan "$traffic" --accounts "$accounts" --quiet --format json --stats 2>&1 >/dev/null | grep -oP '"exchanges":\d+|"exchanges_per_second":\d+' | paste -sd' '
 for n in 1 2 3; do
-  "$dg" silo "${store_args[@]}" --cluster-id bench --silo-port $((11130 + n)) --gateway-port $((30030 + n)) > "$work/silo$n.log" 2>&1 &
-  pids+=($!); disown
-  for _ in $(seq 300); do grep -q "joined cluster" "$work/silo$n.log" && break; sleep 0.1; done
-  grep -q "joined cluster" "$work/silo$n.log" || { echo "silo $n did not start:"; cat "$work/silo$n.log"; exit 1; }
+  launch_silo silo$n "${store_args[@]}" --cluster-id bench --silo-port $((11130 + n)) --gateway-port $((30030 + n))
+  await_silo silo$n || exit 1
   echo "$n silo(s):"
   for r in $(seq 0 "$runs"); do
     line=$("$dg" scan "$traffic" --accounts "$accounts" --cluster "${store_args[@]}" --cluster-id bench --analysis-window "$window" \
