@@ -59,18 +59,38 @@ internal sealed class ClusterOptions
         });
     }
 
-    /// <summary>Applies the options given on the command line (or in the environment) to the gateway's cluster options.</summary>
+    /// <summary>
+    /// The values given on the command line, else in the environment (<c>DISTILLGUARD_*</c>); null where neither gives
+    /// one. The one place the cluster's environment variables are read.
+    /// </summary>
+    private (string? Redis, string? Postgres, string? ClusterId, string? TlsFile, string? TlsPassword, bool Fast) Given(ParseResult result)
+    {
+        static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
+        string? redis = result.GetValue(_redis);
+        return (redis ?? Env(ClusterSettings.RedisVariable),
+            // --redis on the command line wins over DISTILLGUARD_POSTGRES in the environment.
+            result.GetValue(_postgres) ?? (redis is null ? Env(ClusterSettings.PostgresVariable) : null),
+            result.GetValue(_clusterId) ?? Env(ClusterSettings.ClusterIdVariable),
+            result.GetValue(_tls) ?? Env(ClusterSettings.TlsCertificateVariable),
+            Environment.GetEnvironmentVariable(ClusterSettings.TlsPasswordVariable),
+            result.GetValue(_fast));
+    }
+
+    /// <summary>
+    /// Applies the values given on the command line or in the environment to the gateway's cluster options, keeping
+    /// the configuration file's values for the rest.
+    /// </summary>
     public void ApplyTo(ParseResult result, DistillGuard.Gateway.Configuration.GatewayClusterOptions o)
     {
+        var g = Given(result);
         o.Enabled = true;
-        if ((result.GetValue(_redis) ?? Environment.GetEnvironmentVariable(ClusterSettings.RedisVariable)) is { Length: > 0 } redis) o.Redis = redis;
-        if (result.GetValue(_redis) is not null) o.Postgres = "";  // --redis on the command line wins over a PostgreSQL store from elsewhere
-        if ((result.GetValue(_postgres) ?? (result.GetValue(_redis) is null ? Environment.GetEnvironmentVariable(ClusterSettings.PostgresVariable) : null)) is { Length: > 0 } postgres)
-            o.Postgres = postgres;
-        if ((result.GetValue(_clusterId) ?? Environment.GetEnvironmentVariable(ClusterSettings.ClusterIdVariable)) is { Length: > 0 } id) o.ClusterId = id;
-        if (result.GetValue(_fast)) o.FastFailureDetection = true;
-        if ((result.GetValue(_tls) ?? Environment.GetEnvironmentVariable(ClusterSettings.TlsCertificateVariable)) is { Length: > 0 } tls) o.TlsCertificateFile = tls;
-        if (Environment.GetEnvironmentVariable(ClusterSettings.TlsPasswordVariable) is { } password) o.TlsCertificatePassword = password;
+        if (g.Redis is not null) o.Redis = g.Redis;
+        if (g.Postgres is not null) o.Postgres = g.Postgres;
+        else if (result.GetValue(_redis) is not null) o.Postgres = "";  // --redis on the command line wins over a PostgreSQL store from the file
+        if (g.ClusterId is not null) o.ClusterId = g.ClusterId;
+        if (g.Fast) o.FastFailureDetection = true;
+        if (g.TlsFile is not null) o.TlsCertificateFile = g.TlsFile;
+        if (g.TlsPassword is not null) o.TlsCertificatePassword = g.TlsPassword;
     }
 
     /// <summary>Whether any of these options was given on the command line.</summary>
@@ -81,15 +101,16 @@ internal sealed class ClusterOptions
     /// <summary>The settings given on the command line, over the environment, over the defaults.</summary>
     public ClusterSettings Read(ParseResult result)
     {
-        var s = ClusterSettings.FromEnvironment();
-        return s with
+        var g = Given(result);
+        var d = new ClusterSettings();
+        return d with
         {
-            Redis = result.GetValue(_redis) ?? s.Redis,
-            // --redis on the command line wins over DISTILLGUARD_POSTGRES in the environment.
-            Postgres = result.GetValue(_postgres) ?? (result.GetValue(_redis) is null ? s.Postgres : null),
-            ClusterId = result.GetValue(_clusterId) ?? s.ClusterId,
-            FastFailureDetection = result.GetValue(_fast),
-            TlsCertificateFile = result.GetValue(_tls) ?? s.TlsCertificateFile,
+            Redis = g.Redis ?? d.Redis,
+            Postgres = g.Postgres,
+            ClusterId = g.ClusterId ?? d.ClusterId,
+            FastFailureDetection = g.Fast,
+            TlsCertificateFile = g.TlsFile,
+            TlsCertificatePassword = g.TlsPassword,
         };
     }
 }

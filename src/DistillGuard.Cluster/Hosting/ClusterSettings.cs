@@ -2,7 +2,7 @@ namespace DistillGuard.Cluster.Hosting;
 
 /// <summary>
 /// How silos and clients find the cluster and its storage. Every value can come from the command line or the
-/// environment (<see cref="FromEnvironment"/>); the defaults suit one machine.
+/// environment (the <c>*Variable</c> names below; the CLI reads them); the defaults suit one machine.
 /// </summary>
 public sealed record ClusterSettings
 {
@@ -71,19 +71,5 @@ public sealed record ClusterSettings
         {
             return "(unparsable configuration)";
         }
-    }
-
-    /// <summary>Settings from the environment, falling back to the defaults.</summary>
-    public static ClusterSettings FromEnvironment()
-    {
-        var d = new ClusterSettings();
-        return d with
-        {
-            Redis = Environment.GetEnvironmentVariable(RedisVariable) is { Length: > 0 } r ? r : d.Redis,
-            Postgres = Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } p ? p : null,
-            ClusterId = Environment.GetEnvironmentVariable(ClusterIdVariable) is { Length: > 0 } c ? c : d.ClusterId,
-            TlsCertificateFile = Environment.GetEnvironmentVariable(TlsCertificateVariable) is { Length: > 0 } t ? t : null,
-            TlsCertificatePassword = Environment.GetEnvironmentVariable(TlsPasswordVariable),
-        };
     }
 }
