@@ -127,11 +127,10 @@ internal static class Stages
         var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
         Console.Error.WriteLine($"  heap {info.HeapSizeBytes / 1e6:F1} MB, fragmented {info.FragmentedBytes / 1e6:F1} MB, promoted {info.PromotedBytes / 1e6:F1} MB, total {GC.GetTotalMemory(true) / 1e6:F1} MB; exchange arena {x.ArenaBytes / 1e6:F1} MB");
         Console.Error.WriteLine($"  engine state {(full - empty) / 1e6:F1} MB for {engine.AccountCount:N0} accounts: {(full - empty) / (double)engine.AccountCount:F0} bytes/account");
-        long postingBytes = 0, displayBytes = 0, evidenceBytes = 0, hours = 0;
+        long postingBytes = engine.Indicators.PostingBytes, displayBytes = 0, evidenceBytes = 0, hours = 0;
         var seen = new HashSet<string>(ReferenceEqualityComparer.Instance);
         foreach (var (_, pst) in engine.Indicators.Postings)
         {
-            postingBytes += 64 + 24 + pst.MemberBytes;
             if (pst.Display is { } d && seen.Add(d)) displayBytes += 22 + 2 * d.Length;
         }
         foreach (var acc in engine.Accounts)

@@ -40,7 +40,7 @@ public class SimilarityBenchmarks
         _reference = ReferenceIndex.LoadBuiltIn();
         _counter = new TemplateCounter();
         _index = new IndicatorIndex();
-        for (int i = 0; i < _bandKeys.Count; i++) foreach (var k in _bandKeys[i]) _index.AddPosting(k, i);
+        for (int i = 0; i < _bandKeys.Count; i++) foreach (var k in _bandKeys[i]) _index.AddPosting(k, i, out _);
     }
 
     [Benchmark(OperationsPerInvoke = 256)]

@@ -349,10 +349,10 @@ public sealed class DetectionEngine
 
     private void Post(ulong key, AccountProfile p, Exchange? x)
     {
-        var posting = _index.AddPosting(key, p.Index);
+        if (!_index.AddPosting(key, p.Index, out var posting)) return;
         // Display text is kept only for shared indicators (the ones reports show); a prompt template's excerpt is
         // the largest thing the engine holds per indicator.
-        if (posting is { Display: null } && (posting.AccountTotal >= 2 || !IndicatorKey.IsTemplate(key))) posting.Display = Display(key, p, x);
+        if (posting.Display is null && (posting.AccountTotal >= 2 || !IndicatorKey.IsTemplate(key))) posting.Display = Display(key, p, x);
     }
 
     private void FillDisplays(AccountProfile p, Exchange x)

@@ -10,15 +10,19 @@ namespace DistillGuard.Core.Indicators;
 public sealed class IndicatorIndex
 {
     private readonly Similarity.CountMinSketch _documentFrequency;
-    private readonly Dictionary<ulong, Posting> _postings = new();
+    private readonly PostingStore _postings = new();
 
     /// <summary>Creates the index.</summary>
     /// <param name="postingCap">Candidates per posting list beyond which the indicator is treated as popular.</param>
     /// <param name="sketchWidth">Width of the document-frequency sketch (counters per row).</param>
     /// <param name="maxPostings">Most posting lists held; further indicators are not indexed (counted in <see cref="PostingsRefused"/>).</param>
     /// <param name="storedMembers">Members stored per posting list of a traffic indicator (IP, network, user agent, template); registry postings store up to <paramref name="postingCap"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="postingCap"/> is below 2 or above 32,768, or <paramref name="storedMembers"/> is below 2.</exception>
     public IndicatorIndex(int postingCap = 1024, int sketchWidth = 1 << 19, int maxPostings = 2_000_000, int storedMembers = DefaultStoredMembers)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(postingCap, 2);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(postingCap, 1 << PostingStore.MaxClass);
+        ArgumentOutOfRangeException.ThrowIfLessThan(storedMembers, 2);
         PostingCap = postingCap;
         StoredMembers = Math.Min(storedMembers, postingCap);
         MaxPostings = maxPostings;
@@ -48,6 +52,9 @@ public sealed class IndicatorIndex
     /// <summary>Number of posting lists.</summary>
     public int PostingCount => _postings.Count;
 
+    /// <summary>Memory of the posting store (table, per-posting fields, member blocks), in bytes; display strings not included.</summary>
+    public long PostingBytes => _postings.SizeBytes;
+
     /// <summary>Memory of the document-frequency sketch, in bytes.</summary>
     public long SketchBytes => _documentFrequency.SizeBytes;
 
@@ -61,8 +68,15 @@ public sealed class IndicatorIndex
     /// Number of accounts holding <paramref name="key"/>: exact for registry keys (payment, e-mail domain, creation
     /// burst), whose posting lists hold every account, and a count-min estimate (never an undercount) otherwise.
     /// </summary>
-    public uint DocumentFrequency(ulong key) =>
-        IndicatorKey.IsRegistry(key) && _postings.TryGetValue(key, out var p) ? (uint)p.AccountTotal : _documentFrequency.Estimate(key);
+    public uint DocumentFrequency(ulong key)
+    {
+        if (IndicatorKey.IsRegistry(key))
+        {
+            int slot = _postings.Find(key);
+            if (slot >= 0) return (uint)_postings.AccountTotal(slot);
+        }
+        return _documentFrequency.Estimate(key);
+    }
 
     /// <summary>
     /// Rarity weight of an indicator in 0–1: <c>min(1, ln(1 + N/df) / ln(1 + N/2))</c> for N accounts, so an
@@ -78,41 +92,54 @@ public sealed class IndicatorIndex
     /// <summary>Adds a candidate account to the indicator's posting list.</summary>
     /// <param name="key">Indicator key.</param>
     /// <param name="account">Dense account index.</param>
-    /// <returns>The posting, or null when the index is full.</returns>
-    public Posting? AddPosting(ulong key, int account)
+    /// <param name="posting">The posting (also when the account was already in it), or default when the index is full.</param>
+    /// <returns>False when the index is full (<see cref="MaxPostings"/>) and the indicator is not indexed.</returns>
+    public bool AddPosting(ulong key, int account, out Posting posting)
     {
-        if (!_postings.TryGetValue(key, out var p))
+        int slot = _postings.Find(key);
+        if (slot < 0)
         {
-            if (_postings.Count >= MaxPostings) { PostingsRefused++; return null; }
-            p = new Posting();
-            _postings[key] = p;
+            if (_postings.Count >= MaxPostings) { PostingsRefused++; posting = default; return false; }
+            slot = _postings.Add(key);
         }
-        if (p.Popular) { p.AccountTotal++; return p; }
-        if (p.Contains(account)) return p;
-        p.AccountTotal++;
-        if (p.AccountTotal > PostingCap)
+        posting = new Posting(_postings, slot);
+        ref int total = ref _postings.AccountTotal(slot);
+        if (_postings.IsPopular(slot)) { total++; return true; }
+        if (_postings.Contains(slot, account)) return true;
+        total++;
+        if (total > PostingCap)
         {
-            p.Popular = true;
-            p.Drop();
-            return p;
+            _postings.Drop(slot);
+            return true;
         }
-        if (p.Accounts.Length < (IndicatorKey.IsRegistry(key) ? PostingCap : StoredMembers)) p.Add(account);
-        return p;
+        if (_postings.Members(slot).Length < (IndicatorKey.IsRegistry(key) ? PostingCap : StoredMembers)) _postings.AddMember(slot, account);
+        return true;
     }
 
     /// <summary>Records one candidate exchange carrying the indicator and its strongest extraction score (0–1).</summary>
     public void CountContent(ulong key, float extraction)
     {
-        if (_postings.TryGetValue(key, out var p))
-        {
-            p.Exchanges++;
-            p.ContentSum += extraction;
-        }
+        int slot = _postings.Find(key);
+        if (slot < 0) return;
+        _postings.Exchanges(slot)++;
+        _postings.ContentSum(slot) += extraction;
     }
 
     /// <summary>Looks up a posting list.</summary>
-    public bool TryGetPosting(ulong key, out Posting posting) => _postings.TryGetValue(key, out posting!);
+    public bool TryGetPosting(ulong key, out Posting posting)
+    {
+        int slot = _postings.Find(key);
+        posting = slot < 0 ? default : new Posting(_postings, slot);
+        return slot >= 0;
+    }
 
-    /// <summary>Every posting list (for persistence and reports).</summary>
-    public IEnumerable<KeyValuePair<ulong, Posting>> Postings => _postings;
+    /// <summary>Every posting list with its key, in the order the indicators were first posted (for reports and measurements).</summary>
+    public IEnumerable<KeyValuePair<ulong, Posting>> Postings
+    {
+        get
+        {
+            for (int slot = 0; slot < _postings.Count; slot++)
+                yield return new KeyValuePair<ulong, Posting>(_postings.KeyAt(slot), new Posting(_postings, slot));
+        }
+    }
 }

@@ -1,61 +1,54 @@
 namespace DistillGuard.Core.Indicators;
 
-/// <summary>The accounts that share one indicator, with display text and, for templates, content suspicion.</summary>
-/// <remarks>About 60 bytes plus 4 per stored member: the engine holds one per indicator of every candidate account.</remarks>
-public sealed class Posting
+/// <summary>
+/// The accounts that share one indicator, with display text and, for templates, content suspicion: a view of one
+/// slot of the <see cref="IndicatorIndex"/>'s struct-of-arrays store (no object per posting). A view stays valid for
+/// the life of the index; its <see cref="Accounts"/> span shows the members at the time it was read.
+/// </summary>
+/// <remarks>About 40 bytes in the store plus 4 per member (in power-of-two blocks): the engine holds one per indicator of every candidate account.</remarks>
+public readonly struct Posting
 {
-    /// <summary>Members beyond which membership is tested with a hash set rather than a scan (registry postings only grow that long).</summary>
-    private const int SetThreshold = IndicatorIndex.DefaultStoredMembers;
+    private readonly PostingStore _store;
+    private readonly int _slot;
 
-    private int[] _members = new int[2];
-    private int _count;
-    private HashSet<int>? _set;
+    internal Posting(PostingStore store, int slot)
+    {
+        _store = store;
+        _slot = slot;
+    }
 
     /// <summary>
     /// Accounts holding the indicator (dense engine indexes), in the order they joined: for traffic indicators the first
     /// <see cref="IndicatorIndex.StoredMembers"/> candidates, for registry indicators every account; empty once
     /// <see cref="Popular"/>.
     /// </summary>
-    public ReadOnlySpan<int> Accounts => _members.AsSpan(0, _count);
+    public ReadOnlySpan<int> Accounts => _store.Members(_slot);
 
     /// <summary>Whether <paramref name="account"/> is stored: a vectorised scan for short lists, a hash set for long ones.</summary>
-    public bool Contains(int account) => _set?.Contains(account) ?? Accounts.Contains(account);
+    public bool Contains(int account) => _store.Contains(_slot, account);
 
     /// <summary>True once more accounts than the posting cap share the indicator; it then no longer links accounts.</summary>
-    public bool Popular { get; internal set; }
+    public bool Popular => _store.IsPopular(_slot);
 
     /// <summary>Accounts ever added, stored or not (also after the list was dropped).</summary>
-    public int AccountTotal { get; internal set; }
+    public int AccountTotal => _store.AccountTotal(_slot);
 
     /// <summary>What an analyst sees for the indicator: an IP, a /24, a domain, a hashed payment fingerprint or a redacted template excerpt; null until the indicator is shared.</summary>
-    public string? Display { get; internal set; }
+    public string? Display
+    {
+        get => _store.Display(_slot);
+        internal set => _store.Display(_slot) = value;
+    }
 
     /// <summary>Sum of the strongest extraction score (0–1) of each candidate exchange that carried this indicator.</summary>
-    public double ContentSum { get; internal set; }
+    public double ContentSum => _store.ContentSum(_slot);
 
     /// <summary>Candidate exchanges that carried this indicator.</summary>
-    public int Exchanges { get; internal set; }
+    public int Exchanges => _store.Exchanges(_slot);
 
     /// <summary>Mean extraction score (0–1) of the candidate exchanges carrying the indicator, shrunk towards 0 for small counts (two pseudo-exchanges without content), so a skeleton earns suspicion only from evidence.</summary>
-    public double Suspicion => ContentSum / (Exchanges + 2);
+    public double Suspicion => _store.ContentSum(_slot) / (_store.Exchanges(_slot) + 2);
 
-    /// <summary>Memory held by the member list, in bytes.</summary>
-    public int MemberBytes => _members.Length * sizeof(int);
-
-    /// <summary>Adds an account known not to be stored.</summary>
-    internal void Add(int account)
-    {
-        if (_count == _members.Length) Array.Resize(ref _members, _members.Length * 2);
-        _members[_count++] = account;
-        if (_set is not null) _set.Add(account);
-        else if (_count > SetThreshold) _set = new HashSet<int>(_members.AsSpan(0, _count).ToArray());
-    }
-
-    /// <summary>Drops the member list (the indicator became popular).</summary>
-    internal void Drop()
-    {
-        _members = [];
-        _count = 0;
-        _set = null;
-    }
+    /// <summary>Memory of the block holding the member list, in bytes (a power of two times 4; 0 when dropped).</summary>
+    public int MemberBytes => _store.MemberBytes(_slot);
 }

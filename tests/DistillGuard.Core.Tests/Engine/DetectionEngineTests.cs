@@ -220,7 +220,7 @@ public class DetectionEngineTests
         Assert.Same(a.Metadata.EmailDomain, b.Metadata!.EmailDomain);
         Assert.Same(a.Metadata.Tier, b.Metadata.Tier);
         // The payment method still links them, through its hash.
-        var payment = Indicators.IndicatorKey.Of(Indicators.IndicatorKind.Payment, "pm_4242424242424242");
+        var payment = Core.Indicators.IndicatorKey.Of(Core.Indicators.IndicatorKind.Payment, "pm_4242424242424242");
         Assert.True(engine.Indicators.TryGetPosting(payment, out var posting));
         Assert.Equal([a.Index, b.Index], posting.Accounts.ToArray());
         Assert.DoesNotContain("4242", posting.Display);
