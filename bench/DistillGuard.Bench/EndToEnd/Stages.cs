@@ -127,19 +127,18 @@ internal static class Stages
         var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
         Console.Error.WriteLine($"  heap {info.HeapSizeBytes / 1e6:F1} MB, fragmented {info.FragmentedBytes / 1e6:F1} MB, promoted {info.PromotedBytes / 1e6:F1} MB, total {GC.GetTotalMemory(true) / 1e6:F1} MB; exchange arena {x.ArenaBytes / 1e6:F1} MB");
         Console.Error.WriteLine($"  engine state {(full - empty) / 1e6:F1} MB for {engine.AccountCount:N0} accounts: {(full - empty) / (double)engine.AccountCount:F0} bytes/account");
-        long postingBytes = engine.Indicators.PostingBytes, displayBytes = 0, evidenceBytes = 0, hours = 0;
-        var seen = new HashSet<string>(ReferenceEqualityComparer.Instance);
-        foreach (var (_, pst) in engine.Indicators.Postings)
-        {
-            if (pst.Display is { } d && seen.Add(d)) displayBytes += 22 + 2 * d.Length;
-        }
+        long postingBytes = engine.Indicators.PostingBytes, evidenceBytes = 0, hours = 0;
+        var (displays, displayBytes) = engine.Indicators.DisplayCensus();
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        GC.KeepAlive(new DistillGuard.Core.Profiles.AccountProfile("", 0));
+        long profileBytes = GC.GetAllocatedBytesForCurrentThread() - allocated;
         foreach (var acc in engine.Accounts)
         {
             if (acc.Evidence is null) continue;
             hours += acc.Evidence.Hourly.Count;
             evidenceBytes += 200 + acc.Evidence.Hourly.SizeBytes + acc.Evidence.Examples.Sum(e => 100 + 2 * (e.Excerpt?.Length ?? 0) + 2 * e.ExchangeId.Length);
         }
-        Console.Error.WriteLine($"  census: postings {postingBytes / 1e6:F1} MB, displays {displayBytes / 1e6:F1} MB ({seen.Count:N0} strings), evidence {evidenceBytes / 1e6:F1} MB ({hours:N0} hour cells), profiles {engine.AccountCount * 700 / 1e6:F1} MB");
+        Console.Error.WriteLine($"  census: postings {postingBytes / 1e6:F1} MB, displays {displayBytes / 1e6:F1} MB ({displays:N0} texts), evidence {evidenceBytes / 1e6:F1} MB ({hours:N0} hour cells), profiles {engine.AccountCount * profileBytes / 1e6:F1} MB ({profileBytes} bytes each without the id)");
         var sizes = engine.Indicators.Postings.GroupBy(kv => Math.Min(kv.Value.Popular ? 9999 : kv.Value.Accounts.Length, 5)).OrderBy(g => g.Key).Select(g => $"{g.Key}:{g.Count():N0}");
         Console.Error.WriteLine("  postings by members " + string.Join(" ", sizes));
         var kinds = engine.Indicators.Postings.GroupBy(kv => DistillGuard.Core.Indicators.IndicatorKey.KindOf(kv.Key)).Select(g => $"{g.Key}:{g.Count():N0}/{g.Count(x => x.Value.Accounts.Length == 1):N0}");

@@ -352,7 +352,7 @@ public sealed class DetectionEngine
         if (!_index.AddPosting(key, p.Index, out var posting)) return;
         // Display text is kept only for shared indicators (the ones reports show); a prompt template's excerpt is
         // the largest thing the engine holds per indicator.
-        if (posting.Display is null && (posting.AccountTotal >= 2 || !IndicatorKey.IsTemplate(key))) posting.Display = Display(key, p, x);
+        if (!posting.HasDisplay && (posting.AccountTotal >= 2 || !IndicatorKey.IsTemplate(key))) posting.Display = Display(key, p, x);
     }
 
     private void FillDisplays(AccountProfile p, Exchange x)
@@ -363,7 +363,7 @@ public sealed class DetectionEngine
 
     private void FillDisplay(ulong key, AccountProfile p, Exchange x)
     {
-        if (_index.TryGetPosting(key, out var posting) && posting.Display is null && posting.AccountTotal >= 2) posting.Display = Display(key, p, x);
+        if (_index.TryGetPosting(key, out var posting) && !posting.HasDisplay && posting.AccountTotal >= 2) posting.Display = Display(key, p, x);
     }
 
     private bool InCurrentExchange(ulong key)

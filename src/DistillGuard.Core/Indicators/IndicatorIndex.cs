@@ -55,6 +55,9 @@ public sealed class IndicatorIndex
     /// <summary>Memory of the posting store (table, per-posting fields, member blocks), in bytes; display strings not included.</summary>
     public long PostingBytes => _postings.SizeBytes;
 
+    /// <summary>Distinct display texts held by the postings and their bytes; walks every posting (for measurements).</summary>
+    public (int Count, long Bytes) DisplayCensus() => _postings.DisplayCensus();
+
     /// <summary>Memory of the document-frequency sketch, in bytes.</summary>
     public long SketchBytes => _documentFrequency.SizeBytes;
 

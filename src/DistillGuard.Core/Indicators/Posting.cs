@@ -34,11 +34,15 @@ public readonly struct Posting
     public int AccountTotal => _store.AccountTotal(_slot);
 
     /// <summary>What an analyst sees for the indicator: an IP, a /24, a domain, a hashed payment fingerprint or a redacted template excerpt; null until the indicator is shared.</summary>
+    /// <remarks>Stored as UTF-8 and decoded on each read: read it once per report, and test <see cref="HasDisplay"/> on hot paths.</remarks>
     public string? Display
     {
-        get => _store.Display(_slot);
-        internal set => _store.Display(_slot) = value;
+        get => _store.GetDisplay(_slot);
+        internal set => _store.SetDisplay(_slot, value);
     }
+
+    /// <summary>Whether <see cref="Display"/> is set (without decoding it).</summary>
+    public bool HasDisplay => _store.HasDisplay(_slot);
 
     /// <summary>Sum of the strongest extraction score (0–1) of each candidate exchange that carried this indicator.</summary>
     public double ContentSum => _store.ContentSum(_slot);

@@ -35,7 +35,9 @@ internal sealed class PostingStore
     private int[] _blockOffset = new int[256];
     private ushort[] _memberCount = new ushort[256];
     private byte[] _blockClass = new byte[256];
-    private string?[] _display = new string?[256];
+    private object?[] _display = new object?[256]; // UTF-8 bytes, or the string itself when it is not valid UTF-16
+    private string? _lastDisplay;
+    private byte[]? _lastDisplayBytes;
     private int _count;
 
     // Member arena: chunks of ChunkSize ints; a block never crosses a chunk (blocks are at most half a chunk), so an
@@ -51,9 +53,23 @@ internal sealed class PostingStore
     /// <summary>Number of postings.</summary>
     public int Count => _count;
 
-    /// <summary>Bytes held by the table, the per-posting arrays and the member arena (not display strings or membership sets).</summary>
+    /// <summary>Bytes held by the table, the per-posting arrays and the member arena (not display texts or membership sets).</summary>
     public long SizeBytes =>
         4L * _buckets.Length + (long)_keys.Length * (8 + 4 + 4 + 8 + 4 + 2 + 1 + 8) + 4L * ChunkSize * _chunkCount;
+
+    /// <summary>Distinct display texts held and their bytes (array or string headers included); O(postings), for measurements.</summary>
+    public (int Count, long Bytes) DisplayCensus()
+    {
+        var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        long bytes = 0;
+        for (int slot = 0; slot < _count; slot++)
+        {
+            var d = _display[slot];
+            if (d is null || !seen.Add(d)) continue;
+            bytes += d is byte[] utf8 ? 24 + utf8.Length : 22 + 2 * ((string)d).Length;
+        }
+        return (seen.Count, bytes);
+    }
 
     /// <summary>Slot of <paramref name="key"/>, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -95,8 +111,35 @@ internal sealed class PostingStore
     /// <summary>Sum of extraction scores counted on a slot.</summary>
     public ref double ContentSum(int slot) => ref _contentSum[slot];
 
-    /// <summary>Display text of a slot.</summary>
-    public ref string? Display(int slot) => ref _display[slot];
+    /// <summary>Whether a slot has display text.</summary>
+    public bool HasDisplay(int slot) => _display[slot] is not null;
+
+    /// <summary>Display text of a slot (decoded on each call), or null.</summary>
+    public string? GetDisplay(int slot) => _display[slot] switch
+    {
+        byte[] utf8 => System.Text.Encoding.UTF8.GetString(utf8),
+        string text => text,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Sets the display text of a slot. It is kept as UTF-8 (about half the bytes of a string for the mostly ASCII
+    /// excerpts, IPs and domains shown), one array shared by consecutive slots given the same string instance (the
+    /// bands of one prompt); text with unpaired surrogates, which UTF-8 cannot carry, is kept as it is.
+    /// </summary>
+    public void SetDisplay(int slot, string? text)
+    {
+        if (text is null) { _display[slot] = null; return; }
+        if (!ReferenceEquals(text, _lastDisplay))
+        {
+            _lastDisplay = text;
+            _lastDisplayBytes = null;
+            var bytes = new byte[System.Text.Encoding.UTF8.GetMaxByteCount(text.Length)];
+            if (System.Text.Unicode.Utf8.FromUtf16(text, bytes, out _, out int written, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done)
+                _lastDisplayBytes = bytes.AsSpan(0, written).ToArray();
+        }
+        _display[slot] = (object?)_lastDisplayBytes ?? text;
+    }
 
     /// <summary>Whether the slot's member list was dropped.</summary>
     public bool IsPopular(int slot) => _blockClass[slot] == Dropped;

@@ -131,4 +131,28 @@ public sealed class IndicatorIndexTests
         Assert.Equal("203.0.113.0/24", index.TryGetPosting(Traffic(1), out var again) ? again.Display : null);
         Assert.Null(b.Display);
     }
+
+    [Fact]
+    public void Display_text_survives_its_compact_storage_and_bands_of_one_prompt_share_it()
+    {
+        var index = new IndicatorIndex();
+        string prompt = "prompt: Résumé → 简历, naïve 🙂";
+        string unpaired = "prompt: cut in a pair \ud83d";
+        for (ulong k = 1; k <= 8; k++)
+        {
+            index.AddPosting(Traffic(k), 0, out var band);
+            band.Display = prompt;
+        }
+        index.AddPosting(Traffic(9), 0, out var odd);
+        odd.Display = unpaired;
+        index.AddPosting(Traffic(10), 0, out var none);
+
+        Assert.All(Enumerable.Range(1, 8), k => Assert.Equal(prompt, index.TryGetPosting(Traffic((ulong)k), out var p) ? p.Display : null));
+        Assert.Equal(unpaired, odd.Display);
+        Assert.True(odd.HasDisplay);
+        Assert.False(none.HasDisplay);
+        var (count, bytes) = index.DisplayCensus();
+        Assert.Equal(2, count);
+        Assert.Equal(24 + System.Text.Encoding.UTF8.GetByteCount(prompt) + 22 + 2 * unpaired.Length, bytes);
+    }
 }
