@@ -136,7 +136,7 @@ internal static class Stages
         {
             if (acc.Evidence is null) continue;
             hours += acc.Evidence.Hourly.Count;
-            evidenceBytes += 200 + acc.Evidence.Hourly.SizeBytes + acc.Evidence.Examples.Sum(e => 100 + 2 * (e.Excerpt?.Length ?? 0) + 2 * e.ExchangeId.Length);
+            evidenceBytes += 200 + acc.Evidence.Hourly.SizeBytes + acc.Evidence.ExampleTextBytes;
         }
         Console.Error.WriteLine($"  census: postings {postingBytes / 1e6:F1} MB, displays {displayBytes / 1e6:F1} MB ({displays:N0} texts), evidence {evidenceBytes / 1e6:F1} MB ({hours:N0} hour cells), profiles {engine.AccountCount * profileBytes / 1e6:F1} MB ({profileBytes} bytes each without the id)");
         var sizes = engine.Indicators.Postings.GroupBy(kv => Math.Min(kv.Value.Popular ? 9999 : kv.Value.Accounts.Length, 5)).OrderBy(g => g.Key).Select(g => $"{g.Key}:{g.Count():N0}");

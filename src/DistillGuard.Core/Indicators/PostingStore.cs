@@ -35,9 +35,9 @@ internal sealed class PostingStore
     private int[] _blockOffset = new int[256];
     private ushort[] _memberCount = new ushort[256];
     private byte[] _blockClass = new byte[256];
-    private object?[] _display = new object?[256]; // UTF-8 bytes, or the string itself when it is not valid UTF-16
+    private object?[] _display = new object?[256]; // packed by Text.CompactText
     private string? _lastDisplay;
-    private byte[]? _lastDisplayBytes;
+    private object? _lastPacked;
     private int _count;
 
     // Member arena: chunks of ChunkSize ints; a block never crosses a chunk (blocks are at most half a chunk), so an
@@ -66,7 +66,7 @@ internal sealed class PostingStore
         {
             var d = _display[slot];
             if (d is null || !seen.Add(d)) continue;
-            bytes += d is byte[] utf8 ? 24 + utf8.Length : 22 + 2 * ((string)d).Length;
+            bytes += Text.CompactText.SizeBytes(d);
         }
         return (seen.Count, bytes);
     }
@@ -115,30 +115,20 @@ internal sealed class PostingStore
     public bool HasDisplay(int slot) => _display[slot] is not null;
 
     /// <summary>Display text of a slot (decoded on each call), or null.</summary>
-    public string? GetDisplay(int slot) => _display[slot] switch
-    {
-        byte[] utf8 => System.Text.Encoding.UTF8.GetString(utf8),
-        string text => text,
-        _ => null,
-    };
+    public string? GetDisplay(int slot) => Text.CompactText.Unpack(_display[slot]);
 
     /// <summary>
-    /// Sets the display text of a slot. It is kept as UTF-8 (about half the bytes of a string for the mostly ASCII
-    /// excerpts, IPs and domains shown), one array shared by consecutive slots given the same string instance (the
-    /// bands of one prompt); text with unpaired surrogates, which UTF-8 cannot carry, is kept as it is.
+    /// Sets the display text of a slot, packed as UTF-8 (<see cref="Text.CompactText"/>); consecutive slots given the
+    /// same string instance (the bands of one prompt) share one packed copy.
     /// </summary>
     public void SetDisplay(int slot, string? text)
     {
-        if (text is null) { _display[slot] = null; return; }
         if (!ReferenceEquals(text, _lastDisplay))
         {
             _lastDisplay = text;
-            _lastDisplayBytes = null;
-            var bytes = new byte[System.Text.Encoding.UTF8.GetMaxByteCount(text.Length)];
-            if (System.Text.Unicode.Utf8.FromUtf16(text, bytes, out _, out int written, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done)
-                _lastDisplayBytes = bytes.AsSpan(0, written).ToArray();
+            _lastPacked = Text.CompactText.Pack(text);
         }
-        _display[slot] = (object?)_lastDisplayBytes ?? text;
+        _display[slot] = _lastPacked;
     }
 
     /// <summary>Whether the slot's member list was dropped.</summary>

@@ -12,29 +12,66 @@ public sealed record EvidenceExample(string ExchangeId, long TimestampMs, Signal
 
 /// <summary>
 /// Evidence kept for candidate accounts only: the strongest example exchanges and an hourly activity histogram for
-/// the timeline. Bounded: <see cref="MaxExamples"/> examples and one counter per active hour.
+/// the timeline. Bounded: <see cref="MaxExamples"/> examples and one counter per active hour. Example ids and excerpts
+/// are kept packed as UTF-8 (about half the bytes of strings) and unpacked when <see cref="Examples"/> is read.
 /// </summary>
 public sealed class Evidence
 {
     /// <summary>Examples kept per account.</summary>
     public const int MaxExamples = 3;
 
-    private readonly List<EvidenceExample> _examples = new(MaxExamples);
+    private struct Stored
+    {
+        public object Id;
+        public object? Excerpt;
+        public long TimestampMs;
+        public float Score;
+        public SignalKind Signal;
+    }
+
+    private readonly Stored[] _stored = new Stored[MaxExamples];
+    private int _count;
 
     /// <summary>Exchanges per hour, counted from the moment the account became a candidate.</summary>
     public HourlyHistogram Hourly { get; } = new();
 
-    /// <summary>The strongest examples, strongest first.</summary>
-    public IReadOnlyList<EvidenceExample> Examples => _examples;
+    /// <summary>The strongest examples, strongest first (a new list, unpacked on each read).</summary>
+    public IReadOnlyList<EvidenceExample> Examples
+    {
+        get
+        {
+            var list = new EvidenceExample[_count];
+            for (int i = 0; i < _count; i++)
+            {
+                ref readonly var e = ref _stored[i];
+                list[i] = new EvidenceExample(Text.CompactText.Unpack(e.Id)!, e.TimestampMs, e.Signal, e.Score, Text.CompactText.Unpack(e.Excerpt));
+            }
+            return list;
+        }
+    }
+
+    /// <summary>Examples held.</summary>
+    public int ExampleCount => _count;
+
+    /// <summary>Heap bytes of the examples' packed ids and excerpts (for measurements).</summary>
+    public long ExampleTextBytes
+    {
+        get
+        {
+            long bytes = 0;
+            for (int i = 0; i < _count; i++) bytes += Text.CompactText.SizeBytes(_stored[i].Id) + Text.CompactText.SizeBytes(_stored[i].Excerpt);
+            return bytes;
+        }
+    }
 
     /// <summary>Whether an example with <paramref name="score"/> could be kept (some signal).</summary>
-    public bool Wants(float score) => _examples.Count < MaxExamples || score > _examples[^1].Score;
+    public bool Wants(float score) => _count < MaxExamples || score > _stored[_count - 1].Score;
 
     /// <summary>Whether an example of <paramref name="signal"/> with <paramref name="score"/> would be kept by <see cref="Offer"/>.</summary>
     public bool Wants(SignalKind signal, float score)
     {
         if (!Wants(score)) return false;
-        foreach (var e in _examples) if (e.Signal == signal) return e.Score < score;
+        for (int i = 0; i < _count; i++) if (_stored[i].Signal == signal) return _stored[i].Score < score;
         return true;
     }
 
@@ -43,15 +80,32 @@ public sealed class Evidence
     {
         if (!Wants(example.Score)) return;
         // Prefer a spread of signals: replace an example of the same signal when the new one is stronger.
-        int same = _examples.FindIndex(e => e.Signal == example.Signal);
+        int same = -1;
+        for (int i = 0; i < _count; i++) if (_stored[i].Signal == example.Signal) { same = i; break; }
         if (same >= 0)
         {
-            if (_examples[same].Score >= example.Score) return;
-            _examples.RemoveAt(same);
+            if (_stored[same].Score >= example.Score) return;
+            RemoveAt(same);
         }
-        else if (_examples.Count == MaxExamples) _examples.RemoveAt(_examples.Count - 1);
-        int at = _examples.FindIndex(e => e.Score < example.Score);
-        _examples.Insert(at < 0 ? _examples.Count : at, example);
+        else if (_count == MaxExamples) RemoveAt(_count - 1);
+        int at = _count;
+        for (int i = 0; i < _count; i++) if (_stored[i].Score < example.Score) { at = i; break; }
+        for (int i = _count; i > at; i--) _stored[i] = _stored[i - 1];
+        _stored[at] = new Stored
+        {
+            Id = Text.CompactText.Pack(example.ExchangeId)!,
+            Excerpt = Text.CompactText.Pack(example.Excerpt),
+            TimestampMs = example.TimestampMs,
+            Score = example.Score,
+            Signal = example.Signal,
+        };
+        _count++;
+    }
+
+    private void RemoveAt(int index)
+    {
+        for (int i = index; i < _count - 1; i++) _stored[i] = _stored[i + 1];
+        _stored[--_count] = default;
     }
 
     /// <summary>Counts one exchange in its hour.</summary>
