@@ -143,6 +143,11 @@ internal static class Stages
         Console.Error.WriteLine("  postings by members " + string.Join(" ", sizes));
         var kinds = engine.Indicators.Postings.GroupBy(kv => DistillGuard.Core.Indicators.IndicatorKey.KindOf(kv.Key)).Select(g => $"{g.Key}:{g.Count():N0}/{g.Count(x => x.Value.Accounts.Length == 1):N0}");
         Console.Error.WriteLine("  postings by kind (all/singletons) " + string.Join(" ", kinds));
+        // How much of the member storage repeats: prompt-template bands whose stored holder lists are identical.
+        var bandLists = engine.Indicators.Postings
+            .Where(kv => DistillGuard.Core.Indicators.IndicatorKey.KindOf(kv.Key) == DistillGuard.Core.Indicators.IndicatorKind.PromptTemplate && kv.Value.Accounts.Length >= 2)
+            .Select(kv => string.Join(',', kv.Value.Accounts.ToArray())).ToList();
+        Console.Error.WriteLine($"  prompt-template bands with 2+ holders {bandLists.Count:N0}: {bandLists.Distinct().Count():N0} distinct holder lists, {bandLists.Sum(l => l.Count(c => c == ',') + 1):N0} holders stored");
         var finish = Stopwatch.StartNew();
         engine.Finish();
         Console.Error.WriteLine($"  analyse {Stopwatch.GetElapsedTime(0, analyseTicks).TotalSeconds:F1} s, engine {Stopwatch.GetElapsedTime(0, processTicks).TotalSeconds:F1} s, finish {finish.Elapsed.TotalSeconds:F1} s");

@@ -5,7 +5,7 @@ namespace DistillGuard.Core.Profiles;
 
 /// <summary>
 /// The streaming behavioural profile of one account: counters, sketches and small fixed tables, never prompts.
-/// Its size does not depend on the number of exchanges (about 600 bytes, see docs/performance.md).
+/// Its size does not depend on the number of exchanges (640 bytes, see docs/performance.md).
 /// </summary>
 /// <remarks>
 /// A plain state object any host can keep (a dictionary in one process, a grain in a cluster). It is updated by
