@@ -46,11 +46,15 @@ internal static class ScanCommand
             DefaultValueFactory = _ => 4,
         };
         var cluster = new ClusterOptions(client: true);
+        var orderIndependent = new Option<bool>("--order-independent")
+        {
+            Description = "Read the log twice (a first pass counts prompt templates and model first sightings) so that verdicts and campaigns do not depend on how accounts' exchanges are interleaved, as when logs of several gateways are concatenated; about 1.4x the CPU (see docs/detection.md)",
+        };
         var stats = new Option<bool>("--stats") { Description = "Print throughput, peak memory and engine state size to standard error (one JSON line)" };
 
         var command = new Command("scan", "Find distillation campaigns in LLM API exchange logs")
         {
-            paths, accounts, outDir, format, failOn, reference, all, evidence, disposable, quiet, export, stats, onCluster, job, window,
+            paths, accounts, outDir, format, failOn, reference, all, evidence, disposable, quiet, export, stats, orderIndependent, onCluster, job, window,
         };
         redaction.AddTo(command);
         cluster.AddTo(command);
@@ -58,6 +62,8 @@ internal static class ScanCommand
         {
             if (!result.GetValue(onCluster) && (cluster.AnyGiven(result) || result.GetValue(job) is not null))
                 result.AddError("--redis, --postgres, --cluster-id, --tls-cert, --fast-failure-detection and --job apply only with --cluster");
+            if (result.GetValue(onCluster) && result.GetValue(orderIndependent))
+                result.AddError("--order-independent is not available with --cluster (a cluster scan already equals the single-process one-pass scan; see docs/cluster.md)");
         });
         command.SetAction((result, cancel) =>
         {
@@ -96,6 +102,7 @@ internal static class ScanCommand
                 Exports = exports,
                 ExportSettings = exportSettings,
                 Stats = result.GetValue(stats),
+                OrderIndependent = result.GetValue(orderIndependent),
                 Cluster = result.GetValue(onCluster) ? cluster.Read(result) : null,
                 Job = result.GetValue(job),
                 AnalysisWindow = Math.Max(0, result.GetValue(window)),

@@ -57,8 +57,15 @@ internal sealed class ScanPipeline
     /// <param name="progress">Called on the engine thread after each batch.</param>
     /// <param name="cancel">Stops reading.</param>
     /// <exception cref="InvalidOperationException">The reader or an analysis thread failed.</exception>
-    public void Run(Action<IngestError> error, Action progress, CancellationToken cancel)
+    public void Run(Action<IngestError> error, Action progress, CancellationToken cancel) => Run(error, progress, cancel, null);
+
+    /// <summary>
+    /// Runs the pipeline with another last stage than the engine (a first pass that only counts, for one): it receives
+    /// every analysed exchange in input order, with its source and line, on one thread.
+    /// </summary>
+    public void Run(Action<IngestError> error, Action progress, CancellationToken cancel, Action<Exchange, ExchangeAnalysis, string, long>? consume)
     {
+        consume ??= (x, a, source, line) => _engine.Process(x, a, source, line);
         int inFlight = 4 * (Analyzers + 2);
         using var free = new BlockingCollection<Batch>(inFlight);
         using var parsed = new BlockingCollection<Batch>(inFlight);
@@ -151,7 +158,7 @@ internal sealed class ScanPipeline
                 while (waiting.Remove(next, out var batch))
                 {
                     long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-                    for (int i = 0; i < batch.Count; i++) _engine.Process(batch.Items[i], batch.Analyses[i], batch.Sources[i], batch.Lines[i]);
+                    for (int i = 0; i < batch.Count; i++) consume(batch.Items[i], batch.Analyses[i], batch.Sources[i], batch.Lines[i]);
                     EngineTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
                     batch.Count = 0;
                     free.Add(batch);

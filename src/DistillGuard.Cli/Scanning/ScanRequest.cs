@@ -18,6 +18,8 @@ internal sealed record ScanRequest
     public string? DisposableDomainsFile { get; init; }
     public IReadOnlyList<ExportFormat> Exports { get; init; } = [];
     public bool Stats { get; init; }
+    /// <summary>Read the log twice so that findings do not depend on how accounts' exchanges are interleaved (<c>--order-independent</c>).</summary>
+    public bool OrderIndependent { get; init; }
     public ExportSettings ExportSettings { get; init; } = new();
     /// <summary>Run the engine on this Orleans cluster instead of in this process (<c>--cluster</c>).</summary>
     public DistillGuard.Cluster.Hosting.ClusterSettings? Cluster { get; init; }

@@ -52,6 +52,7 @@ public sealed class DetectionEngine
     private readonly ulong[] _newKeys = new ulong[ProfileUpdater.MaxNewKeys];
     private readonly bool[] _recurring = new bool[ExchangeAnalysis.MaxTemplateKeys];
     private readonly TemplateCounter _templates;
+    private LogCensus? _census;
     private readonly Dictionary<string, string> _registryValues = new(StringComparer.Ordinal);
     private long _sinceReconcile;
     private long _promptDisplayStamp = -1; // ExchangeCount of the exchange _promptDisplay was made from
@@ -88,6 +89,29 @@ public sealed class DetectionEngine
     /// engine on other threads (<see cref="Process(Exchange, ExchangeAnalysis, string?, long)"/>); one per thread.
     /// </summary>
     public ExchangeAnalyzer CreateAnalyzer() => new(new SignalPipeline(_options.Signals ?? SignalPipeline.DefaultSignals()), Reference, _publicTemplates);
+
+    /// <summary>
+    /// Makes the final findings independent of how the log's accounts are interleaved, given a census of the whole log
+    /// from a first pass (<see cref="LogCensus"/>; built with this engine's analyzers): a prompt-template key is
+    /// recurring when it recurs anywhere in the log rather than in the recent window, new-model pivots use the log's
+    /// first sightings, a reasoning signature sent back is classified against its issuer anywhere in the log (so no
+    /// replay is credited late), content suspicion is counted for every recurring template from the first exchange, and the
+    /// indicator index switches to order-free bookkeeping (<see cref="IndicatorIndex.UseOrderFreeBookkeeping"/>, ranked
+    /// by a hash of the account id). Streaming outputs that are about order by definition (<c>first_flagged_at</c>,
+    /// evidence examples, display texts) still follow the order of arrival.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The engine already holds accounts or a census.</exception>
+    public void UseCensus(LogCensus census)
+    {
+        ArgumentNullException.ThrowIfNull(census);
+        if (_census is not null || _profiles.Count > 0 || ExchangeCount > 0) throw new InvalidOperationException("A census must be given before any account or exchange.");
+        _census = census;
+        _models.Seed(census.ModelFirstSeen, census.StreamStartMs);
+        _index.UseOrderFreeBookkeeping(i => Hash64.Of(_profiles[i].AccountId));
+    }
+
+    /// <summary>The census in use (<see cref="UseCensus"/>), or null in one-pass streaming mode.</summary>
+    public LogCensus? Census => _census;
 
     /// <summary>The options in use.</summary>
     public EngineOptions Options => _options;
@@ -188,24 +212,41 @@ public sealed class DetectionEngine
 
         // Reasoning signatures: classify those sent back, then remember those issued.
         int other = 0, same = 0;
-        foreach (var sig in x.RequestSignatures)
+        if (_census is not null)
         {
-            switch (_signatures.CheckReplay(sig, p.Index))
+            // The census knows every issuance in the log, earlier or later than this exchange.
+            if (x.RequestSignatureCount > 0)
             {
-                case SignatureRelation.OtherAccount: other++; break;
-                case SignatureRelation.SameAccount: same++; break;
+                ulong self = Hash64.Of(p.AccountId);
+                foreach (var sig in x.RequestSignatures)
+                    if (_census.TryGetIssuer(sig, out var issuer)) { if (issuer == self) same++; else other++; }
             }
         }
-        foreach (var sig in x.ResponseSignatures)
+        else
         {
-            int replayer = _signatures.RecordIssued(sig, p.Index);
-            if (replayer >= 0) CreditLateReplay(_profiles[replayer]);
+            foreach (var sig in x.RequestSignatures)
+            {
+                switch (_signatures.CheckReplay(sig, p.Index))
+                {
+                    case SignatureRelation.OtherAccount: other++; break;
+                    case SignatureRelation.SameAccount: same++; break;
+                }
+            }
+            foreach (var sig in x.ResponseSignatures)
+            {
+                int replayer = _signatures.RecordIssued(sig, p.Index);
+                if (replayer >= 0) CreditLateReplay(_profiles[replayer]);
+            }
         }
 
         if (other + same > 0) _analyzer.ApplyRegistry(x, other, same, _analysis);
         bool newModel = _models.Observe(x.Model, ts);
-        for (int i = 0; i < _analysis.TemplateKeyCount; i++)
-            _recurring[i] = _templates.Increment(_analysis.TemplateKeys[i]) >= TemplateThreshold && !_analysis.IsPublicKey(i);
+        if (_census is null)
+            for (int i = 0; i < _analysis.TemplateKeyCount; i++)
+                _recurring[i] = _templates.Increment(_analysis.TemplateKeys[i]) >= TemplateThreshold && !_analysis.IsPublicKey(i);
+        else
+            for (int i = 0; i < _analysis.TemplateKeyCount; i++)
+                _recurring[i] = _census.Recurring(_analysis.TemplateKeys[i]) && !_analysis.IsPublicKey(i);
         if (p.OrgKey == 0 && !x.OrgId.IsEmpty) p.OrgKey = Hash64.Of(x.OrgId);
         int n = ProfileUpdater.Apply(p, x, _analysis, newModel, _recurring, _newKeys);
 
@@ -214,7 +255,7 @@ public sealed class DetectionEngine
         RegisterNewKeys(p, n, x);
         if (p.Candidate)
         {
-            for (int i = 0; i < _analysis.TemplateKeyCount; i++) _index.CountContent(_analysis.TemplateKeys[i], _analysis.TopScore);
+            for (int i = 0; i < _analysis.TemplateKeyCount; i++) _index.CountContent(_analysis.TemplateKeys[i], _analysis.TopScore, create: _census is not null && _recurring[i]);
             if ((p.Exchanges & 7) == 1) FillDisplays(p, x);
             p.Evidence!.CountHour(ts);
             if (hit && _options.Evidence != EvidenceMode.None && p.Evidence.Wants(_analysis.TopSignal, _analysis.TopScore))

@@ -9,7 +9,10 @@ namespace DistillGuard.Core.Indicators;
 /// </summary>
 public sealed class IndicatorIndex
 {
-    private readonly Similarity.CountMinSketch _documentFrequency;
+    private Similarity.CountMinSketch _documentFrequency;
+    private Func<int, ulong>? _rank;
+    private ulong[] _ranks = [];
+    private bool _counted;
     private readonly PostingStore _postings = new();
 
     /// <summary>Creates the index.</summary>
@@ -26,11 +29,32 @@ public sealed class IndicatorIndex
         PostingCap = postingCap;
         StoredMembers = Math.Min(storedMembers, postingCap);
         MaxPostings = maxPostings;
-        _documentFrequency = new Similarity.CountMinSketch(sketchWidth, 4);
+        _documentFrequency = new Similarity.CountMinSketch(sketchWidth, SketchDepth);
     }
+
+    /// <summary>
+    /// Switches the index to order-free bookkeeping, for an engine whose findings must not depend on the order
+    /// accounts' exchanges are interleaved in: document frequencies use plain count-min update (every estimate is the
+    /// same in any order), and a traffic indicator's posting list keeps the <see cref="StoredMembers"/> holders of
+    /// smallest <paramref name="rank"/> (a bottom-k sample, canonical and uniform over holders for a hash rank) instead
+    /// of the first to arrive.
+    /// </summary>
+    /// <param name="rank">A fixed rank per dense account index, such as a hash of the account id.</param>
+    /// <exception cref="InvalidOperationException">The index already holds counts or postings.</exception>
+    public void UseOrderFreeBookkeeping(Func<int, ulong> rank)
+    {
+        if (_postings.Count > 0 || _rank is not null || _counted) throw new InvalidOperationException("The index is already in use.");
+        _documentFrequency = new Similarity.CountMinSketch(_documentFrequency.Width, _documentFrequency.Depth, conservative: false);
+        _rank = rank;
+    }
+
+    /// <summary>Whether <see cref="UseOrderFreeBookkeeping"/> is in effect.</summary>
+    public bool OrderFree => _rank is not null;
 
     /// <summary>Candidates per posting list beyond which an indicator no longer links accounts.</summary>
     public int PostingCap { get; }
+
+    private const int SketchDepth = 4;
 
     /// <summary>
     /// Default members stored per traffic-indicator posting list. The first members to share a proxy exit or a prompt
@@ -65,7 +89,11 @@ public sealed class IndicatorIndex
     public Similarity.CountMinSketch DocumentFrequencySketch => _documentFrequency;
 
     /// <summary>Counts one more account holding <paramref name="key"/>.</summary>
-    public void CountAccount(ulong key) => _documentFrequency.Increment(key);
+    public void CountAccount(ulong key)
+    {
+        _counted = true;
+        _documentFrequency.Increment(key);
+    }
 
     /// <summary>
     /// Number of accounts holding <paramref name="key"/>: exact for registry keys (payment, e-mail domain, creation
@@ -116,14 +144,47 @@ public sealed class IndicatorIndex
             return true;
         }
         if (_postings.Members(slot).Length < (IndicatorKey.IsRegistry(key) ? PostingCap : StoredMembers)) _postings.AddMember(slot, account);
+        else if (_rank is not null && !IndicatorKey.IsRegistry(key)) KeepSmallestRanks(slot, account);
         return true;
     }
 
+    /// <summary>Bottom-k sample: the account replaces the stored member of largest rank if its own rank is smaller.</summary>
+    private void KeepSmallestRanks(int slot, int account)
+    {
+        var members = _postings.Members(slot);
+        int largest = 0;
+        ulong largestRank = RankOf(members[0]);
+        for (int i = 1; i < members.Length; i++)
+        {
+            ulong r = RankOf(members[i]);
+            if (r > largestRank) { largestRank = r; largest = i; }
+        }
+        if (RankOf(account) < largestRank) _postings.ReplaceMember(slot, largest, account);
+    }
+
+    private ulong RankOf(int account)
+    {
+        if (account >= _ranks.Length) Array.Resize(ref _ranks, Math.Max(account + 1, _ranks.Length * 2));
+        ref ulong r = ref _ranks[account];
+        if (r == 0) r = _rank!(account) | 1; // 0 marks "not computed"; the low bit is given up
+        return r;
+    }
+
     /// <summary>Records one candidate exchange carrying the indicator and its strongest extraction score (0–1).</summary>
-    public void CountContent(ulong key, float extraction)
+    /// <param name="key">Indicator key.</param>
+    /// <param name="extraction">The exchange's strongest extraction score, 0–1.</param>
+    /// <param name="create">Count it even when no account has posted the indicator yet (a posting without members is
+    /// created, within <see cref="MaxPostings"/>), so that the sums do not depend on whether the first holder arrived
+    /// before or after this exchange.</param>
+    public void CountContent(ulong key, float extraction, bool create = false)
     {
         int slot = _postings.Find(key);
-        if (slot < 0) return;
+        if (slot < 0)
+        {
+            if (!create) return;
+            if (_postings.Count >= MaxPostings) { PostingsRefused++; return; }
+            slot = _postings.Add(key);
+        }
         _postings.Exchanges(slot)++;
         _postings.ContentSum(slot) += extraction;
     }

@@ -178,6 +178,18 @@ internal sealed class PostingStore
         }
     }
 
+    /// <summary>Replaces the stored member at <paramref name="index"/> with <paramref name="account"/>, known not to be stored.</summary>
+    public void ReplaceMember(int slot, int index, int account)
+    {
+        var block = Block(_blockOffset[slot], _memberCount[slot]);
+        if (_sets.TryGetValue(slot, out var set))
+        {
+            set.Remove(block[index]);
+            set.Add(account);
+        }
+        block[index] = account;
+    }
+
     /// <summary>Drops a slot's member list and marks it popular.</summary>
     public void Drop(int slot)
     {

@@ -27,6 +27,19 @@ public sealed class ModelRegistry
     /// <summary>Models seen, with their first sighting (Unix ms).</summary>
     public IReadOnlyDictionary<string, long> FirstSeen => _firstSeen;
 
+    /// <summary>
+    /// Starts from the first sightings and log start known from a first pass over the whole log
+    /// (<see cref="Engine.LogCensus"/>), so that which exchanges count as new-model pivots does not depend on the order
+    /// the log's accounts are interleaved in.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The registry has already observed exchanges.</exception>
+    public void Seed(IReadOnlyDictionary<string, long> firstSeen, long streamStartMs)
+    {
+        if (_firstSeen.Count > 0 || _streamStartMs != long.MaxValue) throw new InvalidOperationException("The model registry has already observed exchanges.");
+        foreach (var (model, first) in firstSeen) if (_firstSeen.Count < Capacity) _firstSeen[model] = first;
+        _streamStartMs = streamStartMs;
+    }
+
     /// <summary>Records an exchange to <paramref name="model"/> at <paramref name="timestampMs"/>.</summary>
     /// <returns>True when the exchange went to a new model within its new-model window.</returns>
     public bool Observe(ReadOnlySpan<char> model, long timestampMs)

@@ -16,8 +16,13 @@ public sealed class CountMinSketch
     /// <summary>Creates a sketch.</summary>
     /// <param name="width">Counters per row; rounded up to a power of two.</param>
     /// <param name="depth">Rows (independent hash functions), 1–8.</param>
-    public CountMinSketch(int width = 1 << 16, int depth = 4)
+    /// <param name="conservative">
+    /// Conservative update (the default): smaller overcounts, but the counters then depend on the order of the
+    /// increments. Plain update: every row grows by one, so the counters (and every estimate) are the same in any order.
+    /// </param>
+    public CountMinSketch(int width = 1 << 16, int depth = 4, bool conservative = true)
     {
+        Conservative = conservative;
         if (depth is < 1 or > 8) throw new ArgumentOutOfRangeException(nameof(depth), depth, "1–8 rows");
         _width = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, width));
         _mask = _width - 1;
@@ -25,13 +30,33 @@ public sealed class CountMinSketch
         _counts = new uint[_width * depth];
     }
 
+    /// <summary>Counters per row.</summary>
+    public int Width => _width;
+
+    /// <summary>Rows.</summary>
+    public int Depth => _depth;
+
+    /// <summary>Whether increments use conservative update (order-dependent counters) rather than plain update.</summary>
+    public bool Conservative { get; }
+
     /// <summary>Memory held by the counters, in bytes.</summary>
     public long SizeBytes => _counts.LongLength * sizeof(uint);
 
-    /// <summary>Adds one to the key's count (conservative update: only the minimal counters grow).</summary>
+    /// <summary>Adds one to the key's count (with conservative update only the minimal counters grow).</summary>
     /// <returns>The new estimate.</returns>
     public uint Increment(ulong key)
     {
+        if (!Conservative)
+        {
+            uint least = uint.MaxValue;
+            for (int d = 0; d < _depth; d++)
+            {
+                ref uint c = ref _counts[d * _width + Slot(key, d)];
+                if (c < uint.MaxValue) c++;
+                if (c < least) least = c;
+            }
+            return least;
+        }
         uint min = Estimate(key);
         uint target = min == uint.MaxValue ? min : min + 1;
         for (int d = 0; d < _depth; d++)

@@ -1,0 +1,75 @@
+using System.IO.Compression;
+using System.Text.Json;
+using DistillGuard.Core.Findings;
+
+namespace DistillGuard.Cli.Tests;
+
+/// <summary>
+/// <c>scan --order-independent</c>: the same verdicts and campaign membership whatever order the accounts' exchanges
+/// are interleaved in, and detection targets still met.
+/// </summary>
+[Collection("simulated traffic")]
+public sealed class OrderIndependenceTests(SimulatedTraffic sim, ITestOutputHelper output)
+{
+    [Fact]
+    public void Findings_do_not_depend_on_how_accounts_are_interleaved()
+    {
+        // The log regrouped: every account's exchanges together (its own order kept), accounts in descending id order,
+        // as if each account's traffic came from a different gateway and the logs were concatenated.
+        var lines = new List<(string Account, string Line)>();
+        using (var reader = new StreamReader(new GZipStream(File.OpenRead(sim.Traffic), CompressionMode.Decompress)))
+            while (reader.ReadLine() is { } line)
+                lines.Add((JsonDocument.Parse(line).RootElement.GetProperty("account_id").GetString()!, line));
+        var regrouped = Path.Combine(sim.Dir, "regrouped.jsonl");
+        File.WriteAllLines(regrouped, lines.Select((l, i) => (l, i))
+            .OrderByDescending(x => x.l.Account, StringComparer.Ordinal).ThenBy(x => x.i).Select(x => x.l.Line));
+
+        var inTime = Scan(sim.Traffic, "oi-time");
+        var grouped = Scan(regrouped, "oi-grouped");
+
+        Assert.True(inTime.Accounts.Count(a => a.Verdict == "attack") >= 1000);
+        Assert.True(inTime.Campaigns.Count >= 10);
+        Assert.Equal(Verdicts(inTime), Verdicts(grouped));
+        Assert.Equal(Campaigns(inTime), Campaigns(grouped));
+
+        var eval = CliRunner.Run("eval", "--labels", sim.Labels, "--findings", Path.Combine(sim.Dir, "oi-time", "findings.json"), "--traffic", sim.Traffic, "--check");
+        output.WriteLine(eval.Stdout);
+        Assert.Equal(0, eval.Exit);
+    }
+
+    [Fact]
+    public void Standard_input_is_refused_because_the_log_is_read_twice()
+    {
+        // Empty input: the command stops before reading it, and a larger input would fail the runner's write instead.
+        var empty = Path.Combine(sim.Dir, "empty.jsonl");
+        File.WriteAllText(empty, "");
+        var run = CliRunner.RunWithInput(empty, "scan", "-", "--order-independent", "--quiet");
+        Assert.Equal(2, run.Exit);
+        Assert.Contains("reads the log twice", run.Stderr);
+    }
+
+    [Fact]
+    public void It_is_refused_with_cluster()
+    {
+        var run = CliRunner.Run("scan", sim.Slice, "--order-independent", "--cluster", "--redis", "127.0.0.1:1");
+        Assert.Equal(2, run.Exit);
+        Assert.Contains("--order-independent is not available with --cluster", run.Stderr);
+    }
+
+    private FindingsDocument Scan(string traffic, string name)
+    {
+        var outDir = Path.Combine(sim.Dir, name);
+        var run = CliRunner.Run("scan", traffic, "--accounts", sim.Accounts, "--order-independent", "--out", outDir, "--quiet");
+        Assert.True(run.Exit == 0, run.Stderr);
+        return FindingsJson.Read(Path.Combine(outDir, "findings.json"));
+    }
+
+    private static SortedDictionary<string, string> Verdicts(FindingsDocument doc) =>
+        new(doc.Accounts.ToDictionary(a => a.AccountId, a => a.Verdict), StringComparer.Ordinal);
+
+    /// <summary>Campaign membership as sorted member lists, sorted (campaign ids and order of discovery aside).</summary>
+    private static List<string> Campaigns(FindingsDocument doc) =>
+        doc.Accounts.Where(a => a.CampaignId is not null).GroupBy(a => a.CampaignId)
+            .Select(g => string.Join(",", g.Select(a => a.AccountId).Order(StringComparer.Ordinal)))
+            .Order(StringComparer.Ordinal).ToList();
+}
