@@ -110,6 +110,36 @@ public sealed class DetectionEngine
         _index.UseOrderFreeBookkeeping(i => Hash64.Of(_profiles[i].AccountId));
     }
 
+    /// <summary>
+    /// Adds the state of an engine that processed another, disjoint set of accounts of the same log with the same
+    /// census: its account profiles (with their evidence) and its indicator index. An engine fed the partitions of a log
+    /// by account and then given every partition's state this way ends, after <see cref="Finish"/>, with the verdicts
+    /// and campaigns of one engine fed the whole log (both with <see cref="UseCensus"/>): the map-reduce form of a scan
+    /// that a cluster runs (docs/design/0006-cluster-plan.md). <c>first_flagged_at</c> keeps what each partition saw.
+    /// </summary>
+    /// <param name="partition">The partition's engine; not to be used afterwards (its evidence and texts are moved).</param>
+    /// <exception cref="InvalidOperationException">Either engine has no census, or an account is in both.</exception>
+    public void MergePartition(DetectionEngine partition)
+    {
+        ArgumentNullException.ThrowIfNull(partition);
+        if (_census is null || partition._census is null) throw new InvalidOperationException("Only engines with a census (UseCensus) merge.");
+        var map = new int[partition._profiles.Count];
+        foreach (var q in partition._profiles)
+        {
+            if (_byId.ContainsKey(q.AccountId)) throw new InvalidOperationException($"Account '{q.AccountId}' is in two partitions.");
+            var p = Resolve(q.AccountId);
+            p.CopyStateFrom(q);
+            map[q.Index] = p.Index;
+        }
+        _index.MergeFrom(partition._index, map);
+        if (partition.ExchangeCount > 0)
+        {
+            StreamStartMs = ExchangeCount == 0 ? partition.StreamStartMs : Math.Min(StreamStartMs, partition.StreamStartMs);
+            StreamClockMs = Math.Max(StreamClockMs, partition.StreamClockMs);
+            ExchangeCount += partition.ExchangeCount;
+        }
+    }
+
     /// <summary>The census in use (<see cref="UseCensus"/>), or null in one-pass streaming mode.</summary>
     public LogCensus? Census => _census;
 

@@ -37,7 +37,8 @@ public sealed class IndicatorIndex
     /// accounts' exchanges are interleaved in: document frequencies use plain count-min update (every estimate is the
     /// same in any order), and a traffic indicator's posting list keeps the <see cref="StoredMembers"/> holders of
     /// smallest <paramref name="rank"/> (a bottom-k sample, canonical and uniform over holders for a hash rank) instead
-    /// of the first to arrive.
+    /// of the first to arrive, and its <see cref="Posting.AccountTotal"/> counts every post (an account whose key left
+    /// its template table and came back counts twice) rather than every account not stored.
     /// </summary>
     /// <param name="rank">A fixed rank per dense account index, such as a hash of the account id.</param>
     /// <exception cref="InvalidOperationException">The index already holds counts or postings.</exception>
@@ -136,16 +137,67 @@ public sealed class IndicatorIndex
         posting = new Posting(_postings, slot);
         ref int total = ref _postings.AccountTotal(slot);
         if (_postings.IsPopular(slot)) { total++; return true; }
-        if (_postings.Contains(slot, account)) return true;
+        bool registry = IndicatorKey.IsRegistry(key);
+        bool stored = _postings.Contains(slot, account);
+        // A stored account posting again is not counted again. In order-free bookkeeping a sampled (traffic) list
+        // counts every post instead: whether the account is still in the sample depends on who posted before it.
+        if (stored && (registry || _rank is null)) return true;
         total++;
         if (total > PostingCap)
         {
             _postings.Drop(slot);
             return true;
         }
-        if (_postings.Members(slot).Length < (IndicatorKey.IsRegistry(key) ? PostingCap : StoredMembers)) _postings.AddMember(slot, account);
-        else if (_rank is not null && !IndicatorKey.IsRegistry(key)) KeepSmallestRanks(slot, account);
+        if (stored) return true;
+        if (_postings.Members(slot).Length < (registry ? PostingCap : StoredMembers)) _postings.AddMember(slot, account);
+        else if (_rank is not null && !registry) KeepSmallestRanks(slot, account);
         return true;
+    }
+
+    /// <summary>
+    /// Adds the index of another engine that processed a disjoint set of accounts of the same log (a partition), both in
+    /// order-free bookkeeping: document-frequency counters add up, and each posting list becomes what one index fed
+    /// both partitions' posts would hold (totals, exchanges and content sums added, members united and, for traffic
+    /// indicators, cut to the <see cref="StoredMembers"/> of smallest rank; popular when the total passes the cap).
+    /// </summary>
+    /// <param name="other">The partition's index; not to be used afterwards (display texts are moved).</param>
+    /// <param name="accountMap">The partition's dense account index → this index's dense account index.</param>
+    /// <exception cref="InvalidOperationException">Either index is not in order-free bookkeeping.</exception>
+    public void MergeFrom(IndicatorIndex other, ReadOnlySpan<int> accountMap)
+    {
+        if (_rank is null || other._rank is null) throw new InvalidOperationException("Only indexes in order-free bookkeeping merge.");
+        _documentFrequency.Add(other._documentFrequency);
+        _counted |= other._counted;
+        PostingsRefused += other.PostingsRefused;
+        var theirs = other._postings;
+        for (int from = 0; from < theirs.Count; from++)
+        {
+            ulong key = theirs.KeyAt(from);
+            int slot = _postings.Find(key);
+            if (slot < 0)
+            {
+                if (_postings.Count >= MaxPostings) { PostingsRefused++; continue; }
+                slot = _postings.Add(key);
+            }
+            _postings.AccountTotal(slot) += theirs.AccountTotal(from);
+            _postings.Exchanges(slot) += theirs.Exchanges(from);
+            _postings.ContentSum(slot) += theirs.ContentSum(from);
+            if (_postings.PackedDisplay(slot) is null) _postings.PackedDisplay(slot) = theirs.PackedDisplay(from);
+            if (_postings.IsPopular(slot)) continue;
+            if (theirs.IsPopular(from) || _postings.AccountTotal(slot) > PostingCap)
+            {
+                _postings.Drop(slot);
+                continue;
+            }
+            int limit = IndicatorKey.IsRegistry(key) ? PostingCap : StoredMembers;
+            foreach (int member in theirs.Members(from))
+            {
+                int account = accountMap[member];
+                if (_postings.Contains(slot, account)) continue;
+                if (_postings.Members(slot).Length < limit) _postings.AddMember(slot, account);
+                else if (!IndicatorKey.IsRegistry(key)) KeepSmallestRanks(slot, account);
+            }
+        }
     }
 
     /// <summary>Bottom-k sample: the account replaces the stored member of largest rank if its own rank is smaller.</summary>

@@ -114,6 +114,9 @@ internal sealed class PostingStore
     /// <summary>Whether a slot has display text.</summary>
     public bool HasDisplay(int slot) => _display[slot] is not null;
 
+    /// <summary>The packed display text of a slot (<see cref="Text.CompactText"/>), for moving it to another store.</summary>
+    public ref object? PackedDisplay(int slot) => ref _display[slot];
+
     /// <summary>Display text of a slot (decoded on each call), or null.</summary>
     public string? GetDisplay(int slot) => Text.CompactText.Unpack(_display[slot]);
 

@@ -79,6 +79,19 @@ public sealed class CountMinSketch
         return min;
     }
 
+    /// <summary>Adds the counts of another plain-update sketch of the same shape (a sketch of another part of the same stream).</summary>
+    /// <exception cref="ArgumentException">Shapes differ, or either sketch uses conservative update (whose counters do not add up).</exception>
+    public void Add(CountMinSketch other)
+    {
+        if (other._width != _width || other._depth != _depth) throw new ArgumentException("Sketch shape differs.", nameof(other));
+        if (Conservative || other.Conservative) throw new ArgumentException("Conservative-update sketches cannot be added.", nameof(other));
+        for (int i = 0; i < _counts.Length; i++)
+        {
+            ulong sum = (ulong)_counts[i] + other._counts[i];
+            _counts[i] = sum > uint.MaxValue ? uint.MaxValue : (uint)sum;
+        }
+    }
+
     /// <summary>Copies the counters out (for persistence).</summary>
     public uint[] Export() => (uint[])_counts.Clone();
 
