@@ -60,6 +60,25 @@ internal sealed class ScanPipeline
     public void Run(Action<IngestError> error, Action progress, CancellationToken cancel) => Run(error, progress, cancel, null);
 
     /// <summary>
+    /// A census pass (<see cref="LogCensus"/>): the analysis threads compute only template keys
+    /// (<see cref="ExchangeAnalyzer.AnalyzeTemplateKeys"/>), and <paramref name="census"/> observes every exchange in input order.
+    /// </summary>
+    public void RunCensus(LogCensus census, CancellationToken cancel)
+    {
+        _templateKeysOnly = true;
+        try
+        {
+            Run(_ => { }, () => { }, cancel, (x, a, _, _) => census.Observe(x, a));
+        }
+        finally
+        {
+            _templateKeysOnly = false;
+        }
+    }
+
+    private bool _templateKeysOnly;
+
+    /// <summary>
     /// Runs the pipeline with another last stage than the engine (a first pass that only counts, for one): it receives
     /// every analysed exchange in input order, with its source and line, on one thread.
     /// </summary>
@@ -134,7 +153,10 @@ internal sealed class ScanPipeline
             foreach (var batch in parsed.GetConsumingEnumerable(stop.Token))
             {
                 long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-                for (int j = 0; j < batch.Count; j++) analyzer.Analyze(batch.Items[j], batch.Analyses[j]);
+                if (_templateKeysOnly)
+                    for (int j = 0; j < batch.Count; j++) analyzer.AnalyzeTemplateKeys(batch.Items[j], batch.Analyses[j]);
+                else
+                    for (int j = 0; j < batch.Count; j++) analyzer.Analyze(batch.Items[j], batch.Analyses[j]);
                 Interlocked.Add(ref AnalysisTicks, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
                 analysed.Add(batch, stop.Token);
             }

@@ -154,7 +154,7 @@ internal sealed class ScanRunner
         var census = new LogCensus(CensusWidth(sources));
         try
         {
-            new ScanPipeline(new ExchangeLogReader(sources), engine).Run(_ => { }, () => { }, cancel, (x, a, _, _) => census.Observe(x, a));
+            new ScanPipeline(new ExchangeLogReader(sources), engine).RunCensus(census, cancel);
         }
         catch (InvalidOperationException e)
         {

@@ -92,7 +92,17 @@ public sealed class ExchangeAnalyzer
     /// <param name="replayedFromOther">Request signatures issued to other accounts (from the engine's registry).</param>
     /// <param name="replayedFromSame">Request signatures issued to the same account.</param>
     /// <param name="result">Receives the features.</param>
-    public void Analyze(Exchange x, int replayedFromOther, int replayedFromSame, ExchangeAnalysis result)
+    public void Analyze(Exchange x, int replayedFromOther, int replayedFromSame, ExchangeAnalysis result) =>
+        Analyze(x, replayedFromOther, replayedFromSame, result, templatesOnly: false);
+
+    /// <summary>
+    /// Computes only <see cref="ExchangeAnalysis.TemplateKeys"/> (the same keys <see cref="Analyze(Exchange, ExchangeAnalysis)"/>
+    /// computes), skipping the reference look-ups and the signals: what a census pass needs
+    /// (<see cref="Engine.LogCensus.Observe"/>). The other fields of <paramref name="result"/> are not valid afterwards.
+    /// </summary>
+    public void AnalyzeTemplateKeys(Exchange x, ExchangeAnalysis result) => Analyze(x, 0, 0, result, templatesOnly: true);
+
+    private void Analyze(Exchange x, int replayedFromOther, int replayedFromSame, ExchangeAnalysis result, bool templatesOnly)
     {
         var prompt = _prompt.AsSpan();
         int w = 0, promptChars = 0;
@@ -202,7 +212,7 @@ public sealed class ExchangeAnalyzer
         int t = Tokenizer.Hash(prompt[lastStart..lastEnd], _tokens);
         ReferenceMatch? match = null;
         result.FrameIsPublic = false;
-        if (t > 0)
+        if (t > 0 && !templatesOnly)
         {
             int s = Shingles.Hash(_tokens.AsSpan(0, t), ReferenceIndex.ShingleWidth, _shingles);
             match = _reference.Lookup(_shingles.AsSpan(0, s));
@@ -236,6 +246,7 @@ public sealed class ExchangeAnalyzer
             }
         }
         result.TemplateKeyCount = k;
+        if (templatesOnly) return;
         result.ReferenceDataset = match?.Dataset;
         result.ReferenceHits = match?.AnchorHits ?? 0;
         result.PromptChars = promptChars;
