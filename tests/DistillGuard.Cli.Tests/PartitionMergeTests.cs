@@ -52,6 +52,56 @@ public sealed class PartitionMergeTests(SimulatedTraffic sim)
         Assert.Equal(whole.ExchangeCount, merged.ExchangeCount);
         Assert.Equal(Verdicts(expected), Verdicts(actual));
         Assert.Equal(Campaigns(expected), Campaigns(actual));
+        // Exactly, not just the verdicts: scores are float sums, whose value depends on the order they are added in
+        // (regression: link strengths were summed in order of first appearance and differed for 575 accounts).
+        AssertSameScores(whole, merged);
+    }
+
+    [Fact]
+    public void Exact_scores_do_not_depend_on_interleaving()
+    {
+        var lines = new List<(string Account, string Line)>();
+        using (var reader = new StreamReader(new System.IO.Compression.GZipStream(File.OpenRead(sim.Traffic), System.IO.Compression.CompressionMode.Decompress)))
+            while (reader.ReadLine() is { } line)
+                lines.Add((System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("account_id").GetString()!, line));
+        var regrouped = Path.Combine(sim.Dir, "merge-regrouped.jsonl");
+        File.WriteAllLines(regrouped, lines.Select((l, i) => (l, i))
+            .OrderByDescending(x => x.l.Account, StringComparer.Ordinal).ThenBy(x => x.i).Select(x => x.l.Line));
+        var accounts = AccountsFileReader.Read(InputSource.File(sim.Accounts), e => throw new InvalidOperationException(e.ToString()));
+        var census = new LogCensus(width: 1 << 20);
+        var analyzer = new DetectionEngine().CreateAnalyzer();
+        var analysis = new ExchangeAnalysis();
+        Read(x =>
+        {
+            analyzer.Analyze(x, analysis);
+            census.Observe(x, analysis);
+        });
+        DetectionEngine Scan(string path)
+        {
+            var engine = NewEngine(census);
+            foreach (var m in accounts) engine.RegisterAccount(m);
+            Read(x => engine.Process(x), path);
+            engine.Finish();
+            return engine;
+        }
+        // Regression: a band shared by a public and a private prompt had its content counted from a public-frame
+        // exchange only if some holder had already created its posting; 12 accounts' link strengths differed.
+        AssertSameScores(Scan(sim.Traffic), Scan(regrouped));
+    }
+
+    /// <summary>Risk, own risk, link strengths and verdict of every account, and every campaign's risk, bit for bit.</summary>
+    private static void AssertSameScores(DetectionEngine a, DetectionEngine b)
+    {
+        Assert.Equal(a.AccountCount, b.AccountCount);
+        var differ = a.Accounts.Select(p => (p, q: b.Find(p.AccountId)!))
+            .Where(x => x.p.Risk != x.q.Risk || x.p.OwnRisk != x.q.OwnRisk || x.p.LinkStrength != x.q.LinkStrength
+                || x.p.InfrastructureLink != x.q.InfrastructureLink || x.p.TemplateLink != x.q.TemplateLink || x.p.Verdict != x.q.Verdict)
+            .Select(x => $"{x.p.AccountId} (risk {x.p.Risk}/{x.q.Risk}, own {x.p.OwnRisk}/{x.q.OwnRisk}, link {x.p.LinkStrength}/{x.q.LinkStrength}, "
+                + $"infrastructure {x.p.InfrastructureLink}/{x.q.InfrastructureLink}, template {x.p.TemplateLink}/{x.q.TemplateLink}, {x.p.Verdict}/{x.q.Verdict})").ToList();
+        Assert.True(differ.Count == 0, $"{differ.Count} accounts differ, e.g. {string.Join("; ", differ.Take(3))}");
+        static Dictionary<string, float> Risks(DetectionEngine e) =>
+            e.Campaigns.Values.ToDictionary(c => string.Join(",", c.Members.Select(m => m.AccountId).Order(StringComparer.Ordinal)), c => c.Risk);
+        Assert.Equal(Risks(a).OrderBy(kv => kv.Key, StringComparer.Ordinal), Risks(b).OrderBy(kv => kv.Key, StringComparer.Ordinal));
     }
 
     [Fact]
@@ -66,6 +116,16 @@ public sealed class PartitionMergeTests(SimulatedTraffic sim)
         merged.MergePartition(a);
         Assert.Throws<InvalidOperationException>(() => merged.MergePartition(b));
         Assert.Throws<InvalidOperationException>(() => new DetectionEngine().MergePartition(NewEngine(census)));
+        // Nothing of a refused partition is merged.
+        var c = NewEngine(census);
+        c.RegisterAccount(new AccountMetadata("acct-0"));
+        c.RegisterAccount(new AccountMetadata("acct-1"));
+        Assert.Throws<InvalidOperationException>(() => merged.MergePartition(c));
+        Assert.Null(merged.Find("acct-0"));
+        // A partition scanned with another census is refused.
+        var other = new DetectionEngine();
+        other.UseCensus(new LogCensus(width: 1 << 11));
+        Assert.Throws<InvalidOperationException>(() => merged.MergePartition(other));
     }
 
     private static DetectionEngine NewEngine(LogCensus census)
@@ -75,10 +135,10 @@ public sealed class PartitionMergeTests(SimulatedTraffic sim)
         return engine;
     }
 
-    private void Read(Action<Exchange> each)
+    private void Read(Action<Exchange> each, string? path = null)
     {
         var x = new Exchange();
-        new ExchangeLogReader([InputSource.File(sim.Traffic)]).Run(() => x, (e, _, _) => each(e), e => throw new InvalidOperationException(e.ToString()));
+        new ExchangeLogReader([InputSource.File(path ?? sim.Traffic)]).Run(() => x, (e, _, _) => each(e), e => throw new InvalidOperationException(e.ToString()));
     }
 
     private static FindingsDocument Findings(DetectionEngine engine) => FindingsBuilder.Build(engine, new InputSummary());

@@ -160,6 +160,12 @@ public sealed class CommunityTracker
             else p.Label = -1; // associates are re-attached when their campaign is assessed
         }
         candidates.Sort(static (x, y) => string.CompareOrdinal(x.AccountId, y.AccountId));
+        // Sums of float weights depend on the order they are added in, and dense account indexes follow the order
+        // accounts first appeared. Everything summed below therefore runs in account-id order (`_ordinal`), so the
+        // result is the same for any arrival order of the log and for merged partitions of it.
+        var ordinal = new int[_count()];
+        Array.Fill(ordinal, int.MaxValue);
+        for (int i = 0; i < candidates.Count; i++) ordinal[candidates[i].Index] = i;
         _members.Clear();
         _campaigns.Clear();
         _dirty.Clear();
@@ -171,7 +177,9 @@ public sealed class CommunityTracker
         foreach (var p in candidates)
         {
             _graph.Neighbours(p, _model.Options.EdgeThreshold, _neighbours, _keys);
-            adjacency[p.Index] = _neighbours.ToArray();
+            var row = _neighbours.ToArray();
+            Array.Sort(row, (a, b) => ordinal[a.Account].CompareTo(ordinal[b.Account]));
+            adjacency[p.Index] = row;
         }
         for (int pass = 0; pass < MaxPasses; pass++)
         {
@@ -185,8 +193,19 @@ public sealed class CommunityTracker
         }
         MergeByInfrastructure(candidates);
         foreach (var p in candidates) SetLinks(p, adjacency[p.Index]);
-        foreach (var label in _members.Keys.ToList()) Assess(label);
+        _ordinal = ordinal;
+        try
+        {
+            foreach (var label in _members.Keys.OrderBy(l => ordinal[l]).ToList()) Assess(label);
+        }
+        finally
+        {
+            _ordinal = null;
+        }
     }
+
+    /// <summary>Account-id rank of each candidate while <see cref="Recompute"/> runs (null otherwise): the order campaign members are assessed in.</summary>
+    private int[]? _ordinal;
 
     /// <summary>
     /// Infrastructure links per member of the smaller community needed to merge two communities
@@ -367,7 +386,8 @@ public sealed class CommunityTracker
             return;
         }
         var c = new Campaign { Label = label };
-        foreach (var i in set.Order()) c.Members.Add(_profile(i));
+        var ordinal = _ordinal;
+        foreach (var i in ordinal is null ? set.Order() : set.OrderBy(i => ordinal[i])) c.Members.Add(_profile(i));
         CampaignAssessor.Assess(c, _model, _index, _scratch);
         _campaigns[label] = c;
         foreach (var m in c.Members)

@@ -118,15 +118,20 @@ public sealed class DetectionEngine
     /// that a cluster runs (docs/design/0006-cluster-plan.md). <c>first_flagged_at</c> keeps what each partition saw.
     /// </summary>
     /// <param name="partition">The partition's engine; not to be used afterwards (its evidence and texts are moved).</param>
-    /// <exception cref="InvalidOperationException">Either engine has no census, or an account is in both.</exception>
+    /// <exception cref="InvalidOperationException">Either engine has no census, the censuses differ (shape, exchanges or
+    /// start), or an account is in both (checked before anything is merged).</exception>
     public void MergePartition(DetectionEngine partition)
     {
         ArgumentNullException.ThrowIfNull(partition);
         if (_census is null || partition._census is null) throw new InvalidOperationException("Only engines with a census (UseCensus) merge.");
+        if (partition._census.Width != _census.Width || partition._census.Depth != _census.Depth || partition._census.Exchanges != _census.Exchanges
+            || partition._census.StreamStartMs != _census.StreamStartMs)
+            throw new InvalidOperationException("The partition was scanned with another census.");
+        foreach (var q in partition._profiles)
+            if (_byId.ContainsKey(q.AccountId)) throw new InvalidOperationException($"Account '{q.AccountId}' is in two partitions.");
         var map = new int[partition._profiles.Count];
         foreach (var q in partition._profiles)
         {
-            if (_byId.ContainsKey(q.AccountId)) throw new InvalidOperationException($"Account '{q.AccountId}' is in two partitions.");
             var p = Resolve(q.AccountId);
             p.CopyStateFrom(q);
             map[q.Index] = p.Index;
@@ -281,11 +286,19 @@ public sealed class DetectionEngine
         int n = ProfileUpdater.Apply(p, x, _analysis, newModel, _recurring, _newKeys);
 
         bool hit = _analysis.IsExtractionHit;
-        if (!p.Candidate && hit) Promote(p, x);
+        // New keys first: an account promoted by this exchange then posts each of them once, in Promote.
         RegisterNewKeys(p, n, x);
+        if (!p.Candidate && hit) Promote(p, x);
         if (p.Candidate)
         {
-            for (int i = 0; i < _analysis.TemplateKeyCount; i++) _index.CountContent(_analysis.TemplateKeys[i], _analysis.TopScore, create: _census is not null && _recurring[i]);
+            // With a census, content is counted for every key recurring in the log, from the first exchange: also where
+            // this exchange's frame is public (a band can be shared by a public and a private prompt), else the count
+            // would depend on whether a holder had already created the posting.
+            for (int i = 0; i < _analysis.TemplateKeyCount; i++)
+            {
+                ulong key = _analysis.TemplateKeys[i];
+                _index.CountContent(key, _analysis.TopScore, create: _census is not null && (_recurring[i] || _census.Recurring(key)));
+            }
             if ((p.Exchanges & 7) == 1) FillDisplays(p, x);
             p.Evidence!.CountHour(ts);
             if (hit && _options.Evidence != EvidenceMode.None && p.Evidence.Wants(_analysis.TopSignal, _analysis.TopScore))
@@ -376,7 +389,8 @@ public sealed class DetectionEngine
         p.Evidence = new Evidence();
         var keys = new List<ulong>();
         CampaignGraph.KeysOf(p, keys);
-        foreach (var key in keys) Post(key, p, x);
+        // Registry keys (payment, e-mail domain, creation burst) were posted for every account at registration.
+        foreach (var key in keys) if (!IndicatorKey.IsRegistry(key)) Post(key, p, x);
         _communities.MarkDirty(p.Index);
     }
 

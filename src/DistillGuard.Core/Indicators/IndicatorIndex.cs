@@ -57,6 +57,9 @@ public sealed class IndicatorIndex
 
     private const int SketchDepth = 4;
 
+    /// <summary>Resolution of content scores summed in order-free bookkeeping: 2^20 steps per unit.</summary>
+    private const double ContentQuantum = 1 << 20;
+
     /// <summary>
     /// Default members stored per traffic-indicator posting list. The first members to share a proxy exit or a prompt
     /// template are enough to tell any later account which community it joins (later accounts still read them); the
@@ -238,7 +241,9 @@ public sealed class IndicatorIndex
             slot = _postings.Add(key);
         }
         _postings.Exchanges(slot)++;
-        _postings.ContentSum(slot) += extraction;
+        // In order-free bookkeeping the score is rounded to a multiple of 2^-20 first, so every partial sum is exact in
+        // a double and the sum is the same in any order (a float score can carry bits down to 2^-149).
+        _postings.ContentSum(slot) += _rank is null ? extraction : Math.Round(extraction * ContentQuantum) / ContentQuantum;
     }
 
     /// <summary>Looks up a posting list.</summary>

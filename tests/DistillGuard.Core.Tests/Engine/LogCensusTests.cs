@@ -1,6 +1,10 @@
+using DistillGuard.Core.Analysis;
 using DistillGuard.Core.Engine;
+using DistillGuard.Core.Exchanges;
 using DistillGuard.Core.Indicators;
+using DistillGuard.Core.Profiles;
 using DistillGuard.Core.Similarity;
+using static DistillGuard.Core.Tests.Engine.EngineFixture;
 
 namespace DistillGuard.Core.Tests.Engine;
 
@@ -85,5 +89,78 @@ public sealed class LogCensusTests
         var engine = new DetectionEngine();
         engine.RegisterAccount(new Core.Profiles.AccountMetadata("a"));
         Assert.Throws<InvalidOperationException>(() => engine.UseCensus(new LogCensus(width: 1 << 10)));
+    }
+
+    /// <summary>A census of <paramref name="traffic"/> built the way the scan's first pass builds it.</summary>
+    private static LogCensus CensusOf(IEnumerable<Exchange> traffic, int width = 1 << 12)
+    {
+        var census = new LogCensus(width);
+        var analyzer = new DetectionEngine().CreateAnalyzer();
+        var analysis = new ExchangeAnalysis();
+        foreach (var x in traffic)
+        {
+            analyzer.Analyze(x, analysis);
+            census.Observe(x, analysis);
+        }
+        return census;
+    }
+
+    [Fact]
+    public void Merged_partitions_count_shared_registry_facts_as_one_engine_does()
+    {
+        // Regression: promotion posted an account's payment, e-mail domain and creation-burst keys a second time; a
+        // list over the posting cap counts every post, so one engine counted each flagged account twice (9 instead of
+        // 6 here) while partitions under the cap did not.
+        var options = new EngineOptions { PostingCap = 4, ReconcileInterval = 256 };
+        var questions = Questions(60);
+        long created = TestSupport.TestExchanges.At(-60 * 24);
+        var meta = Enumerable.Range(0, 6).Select(i => new AccountMetadata($"acct-{i}", created, EmailDomain: "burst.example", PaymentFingerprint: "card")).ToList();
+        var traffic = new List<Exchange>();
+        for (int i = 0; i < 3; i++)
+            for (int k = 0; k < 20; k++) traffic.Add(Ex($"acct-{i}", string.Format(Elicitations[k % 2], questions[i * 20 + k]), k * 10 + i, "198.51.100.7"));
+        traffic = traffic.OrderBy(x => x.TimestampMs).ToList();
+        var census = CensusOf(traffic);
+        DetectionEngine New()
+        {
+            var e = new DetectionEngine(options);
+            e.UseCensus(census);
+            return e;
+        }
+        var whole = New();
+        foreach (var m in meta) whole.RegisterAccount(m);
+        foreach (var x in traffic) whole.Process(x);
+        whole.Finish();
+        var parts = new[] { New(), New() };
+        int PartOf(string id) => int.Parse(id[^1..]) % 2;
+        foreach (var m in meta) parts[PartOf(m.AccountId)].RegisterAccount(m);
+        foreach (var x in traffic) parts[PartOf(x.AccountId.ToString())].Process(x);
+        var merged = New();
+        foreach (var p in parts) merged.MergePartition(p);
+        merged.Finish();
+
+        Assert.All(meta.Take(3), m => Assert.True(whole.Find(m.AccountId)!.Candidate));
+        var payment = IndicatorKey.Of(IndicatorKind.Payment, "card");
+        var burst = IndicatorKey.Of(IndicatorKind.CreationBurst, $"burst.example@{created / 3_600_000}");
+        Assert.Equal(6u, whole.Indicators.DocumentFrequency(payment));
+        Assert.Equal(6u, merged.Indicators.DocumentFrequency(payment));
+        Assert.Equal(6u, whole.Indicators.DocumentFrequency(burst));
+        Assert.Equal(6u, merged.Indicators.DocumentFrequency(burst));
+        Assert.All(meta, m => Assert.Equal(whole.Find(m.AccountId)!.OwnRisk, merged.Find(m.AccountId)!.OwnRisk));
+    }
+
+    [Fact]
+    public void An_account_promoted_by_an_exchange_counts_once_in_the_postings_of_that_exchange()
+    {
+        // Regression: Promote posted the exchange's new keys and RegisterNewKeys posted them again, and order-free
+        // bookkeeping counts every post on a traffic list: the IP below counted 2.
+        var x = Ex("solo", string.Format(Elicitations[0], Questions(1)[0]), 0, "198.51.100.77");
+        var census = CensusOf([x], width: 1 << 10);
+        var engine = new DetectionEngine();
+        engine.UseCensus(census);
+        engine.Process(x);
+        Assert.True(engine.Find("solo")!.Candidate);
+        Assert.True(engine.Indicators.TryGetPosting(IndicatorKey.Of(IndicatorKind.Ip, "198.51.100.77"), out var posting));
+        Assert.Equal(1, posting.AccountTotal);
+        Assert.Equal(new[] { engine.Find("solo")!.Index }, posting.Accounts.ToArray());
     }
 }
