@@ -48,7 +48,7 @@ internal static class ScanCommand
         var cluster = new ClusterOptions(client: true);
         var orderIndependent = new Option<bool>("--order-independent")
         {
-            Description = "Read the log twice (a first pass counts prompt templates and model first sightings) so that verdicts and campaigns do not depend on how accounts' exchanges are interleaved, as when logs of several gateways are concatenated; about 1.4x the CPU (see docs/detection.md)",
+            Description = "Read the log twice (a first pass notes recurring prompt templates, model first sightings and reasoning-signature issuers) so that verdicts, scores and campaigns do not depend on how accounts' exchanges are interleaved, as when logs of several gateways are concatenated; about 1.6x the CPU; files only, not with --cluster (see docs/detection.md)",
         };
         var stats = new Option<bool>("--stats") { Description = "Print throughput, peak memory and engine state size to standard error (one JSON line)" };
 

@@ -13,8 +13,9 @@ public enum SignatureRelation : byte
 
 /// <summary>
 /// Remembers which account each reasoning signature was issued to, in bounded memory (oldest entries evicted first),
-/// so <c>REASONING_REPLAY</c> can tell replay from ordinary reuse. Order-independent: a replay seen before its
-/// issuance (possible when partitions are processed in parallel) is reported when the issuance arrives.
+/// so <c>REASONING_REPLAY</c> can tell replay from ordinary reuse. A replay seen before its issuance (logs out of
+/// order) is reported when the issuance arrives, for the first account that replayed it only; an order-independent
+/// scan uses <see cref="Engine.LogCensus"/> instead.
 /// </summary>
 /// <remarks>
 /// Entries live in a ring in the order they were first remembered (16 bytes each: signature, issuer, pending
