@@ -51,7 +51,7 @@ public sealed class DetectionEngine
     private readonly Dictionary<string, AccountProfile>.AlternateLookup<ReadOnlySpan<char>> _byIdSpan;
     private readonly ulong[] _newKeys = new ulong[ProfileUpdater.MaxNewKeys];
     private readonly bool[] _recurring = new bool[ExchangeAnalysis.MaxTemplateKeys];
-    private readonly TemplateCounter _templates;
+    private TemplateCounter? _templates; // one-pass recurrence; released by UseCensus
     private LogCensus? _census;
     private readonly Dictionary<string, string> _registryValues = new(StringComparer.Ordinal);
     private long _sinceReconcile;
@@ -106,6 +106,7 @@ public sealed class DetectionEngine
         ArgumentNullException.ThrowIfNull(census);
         if (_census is not null || _profiles.Count > 0 || ExchangeCount > 0) throw new InvalidOperationException("A census must be given before any account or exchange.");
         _census = census;
+        _templates = null; // recurrence now comes from the census (8 MiB of one-pass counters freed)
         _models.Seed(census.ModelFirstSeen, census.StreamStartMs);
         _index.UseOrderFreeBookkeeping(i => Hash64.Of(_profiles[i].AccountId));
     }
@@ -277,8 +278,10 @@ public sealed class DetectionEngine
         if (other + same > 0) _analyzer.ApplyRegistry(x, other, same, _analysis);
         bool newModel = _models.Observe(x.Model, ts);
         if (_census is null)
+        {
             for (int i = 0; i < _analysis.TemplateKeyCount; i++)
-                _recurring[i] = _templates.Increment(_analysis.TemplateKeys[i]) >= TemplateThreshold && !_analysis.IsPublicKey(i);
+                _recurring[i] = _templates!.Increment(_analysis.TemplateKeys[i]) >= TemplateThreshold && !_analysis.IsPublicKey(i);
+        }
         else
             for (int i = 0; i < _analysis.TemplateKeyCount; i++)
                 _recurring[i] = _census.Recurring(_analysis.TemplateKeys[i]) && !_analysis.IsPublicKey(i);
