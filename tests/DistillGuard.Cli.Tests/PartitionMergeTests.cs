@@ -41,9 +41,17 @@ public sealed class PartitionMergeTests(SimulatedTraffic sim)
         var parts = Enumerable.Range(0, partitions).Select(_ => NewEngine(census)).ToArray();
         foreach (var m in accounts) parts[PartitionOf(m.AccountId)].RegisterAccount(m);
         Read(x => parts[PartitionOf(x.AccountId)].Process(x));
+        // The same partitions shipped as bytes (what a cluster's partitions send to the merge) and read back.
+        var shipped = parts.Select(PartitionStateCodec.Write).ToArray();
+        var mergedFromBytes = NewEngine(census);
+        foreach (var bytes in shipped) mergedFromBytes.MergePartition(PartitionStateCodec.Read(bytes, census));
+        mergedFromBytes.Finish();
         var merged = NewEngine(census);
         foreach (var part in parts) merged.MergePartition(part);
         merged.Finish();
+        AssertSameScores(merged, mergedFromBytes);
+        Assert.Equal(Findings(merged).Accounts.Select(a => (a.AccountId, a.Examples.Count, a.Examples.FirstOrDefault()?.Excerpt)),
+            Findings(mergedFromBytes).Accounts.Select(a => (a.AccountId, a.Examples.Count, a.Examples.FirstOrDefault()?.Excerpt)));
 
         var expected = Findings(whole);
         var actual = Findings(merged);
@@ -126,6 +134,21 @@ public sealed class PartitionMergeTests(SimulatedTraffic sim)
         var other = new DetectionEngine();
         other.UseCensus(new LogCensus(width: 1 << 11));
         Assert.Throws<InvalidOperationException>(() => merged.MergePartition(other));
+    }
+
+    [Fact]
+    public void A_partition_state_that_is_truncated_or_of_another_census_is_refused()
+    {
+        var census = new LogCensus(width: 1 << 10);
+        var part = NewEngine(census);
+        part.RegisterAccount(new AccountMetadata("acct-1", EmailDomain: "example.com", PaymentFingerprint: "pm_1"));
+        var bytes = PartitionStateCodec.Write(part);
+        var back = PartitionStateCodec.Read(bytes, census);
+        Assert.Equal("example.com", back.Find("acct-1")!.Metadata!.EmailDomain);
+        Assert.Throws<InvalidDataException>(() => PartitionStateCodec.Read(bytes.AsSpan(0, bytes.Length - 3), census));
+        Assert.Throws<InvalidDataException>(() => PartitionStateCodec.Read(bytes, new LogCensus(width: 1 << 11)));
+        Assert.Throws<InvalidDataException>(() => PartitionStateCodec.Read([1, 2, 3, 4, 5, 6, 7, 8], census));
+        Assert.Throws<InvalidOperationException>(() => PartitionStateCodec.Write(new DetectionEngine()));
     }
 
     private static DetectionEngine NewEngine(LogCensus census)

@@ -146,6 +146,22 @@ public sealed class DetectionEngine
         }
     }
 
+    /// <summary>A new profile for a partition state being read (<see cref="PartitionStateCodec"/>).</summary>
+    /// <exception cref="InvalidDataException">The account is already present.</exception>
+    internal AccountProfile AddRestoredProfile(string accountId)
+    {
+        if (_byId.ContainsKey(accountId)) throw new InvalidDataException($"account '{accountId}' twice");
+        return Resolve(accountId);
+    }
+
+    /// <summary>The stream counters of a partition state being read (<see cref="PartitionStateCodec"/>).</summary>
+    internal void RestoreStream(long exchanges, long startMs, long clockMs)
+    {
+        ExchangeCount = exchanges;
+        StreamStartMs = startMs;
+        StreamClockMs = clockMs;
+    }
+
     /// <summary>The census in use (<see cref="UseCensus"/>), or null in one-pass streaming mode.</summary>
     public LogCensus? Census => _census;
 

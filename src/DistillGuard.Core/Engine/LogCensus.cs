@@ -156,6 +156,66 @@ public sealed class LogCensus
         }
     }
 
+    private const uint Magic = 0x31434744; // "DGC1"
+
+    /// <summary>The census in binary form (for shipping between cluster nodes): shape, counters, models and issuers, exactly.</summary>
+    public byte[] ToBytes()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(Magic);
+            w.Write(_rowBits);
+            w.Write(_depth);
+            w.Write(Exchanges);
+            w.Write(StreamStartMs);
+            w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_counters.AsSpan()));
+            w.Write(_modelFirstSeen.Count);
+            foreach (var (model, first) in _modelFirstSeen)
+            {
+                PartitionStateCodec.WriteText(w, model);
+                w.Write(first);
+            }
+            w.Write(_issuers.Count);
+            foreach (var (signature, issuer) in _issuers)
+            {
+                w.Write(signature);
+                w.Write(issuer);
+            }
+        }
+        return stream.ToArray();
+    }
+
+    /// <summary>Reads a census written by <see cref="ToBytes"/>.</summary>
+    /// <exception cref="InvalidDataException">Not a census, or truncated or malformed.</exception>
+    public static LogCensus FromBytes(ReadOnlySpan<byte> bytes)
+    {
+        using var stream = new MemoryStream(bytes.ToArray(), writable: false);
+        using var r = new BinaryReader(stream, System.Text.Encoding.UTF8);
+        try
+        {
+            if (r.ReadUInt32() != Magic) throw new InvalidDataException("not a census (magic)");
+            int rowBits = r.ReadInt32(), depth = r.ReadInt32();
+            if (rowBits is < 6 or > 30 || depth is < 1 or > 8) throw new InvalidDataException($"census shape 2^{rowBits} x {depth}");
+            var census = new LogCensus(1 << rowBits, depth) { Exchanges = r.ReadInt64(), StreamStartMs = r.ReadInt64() };
+            var counters = System.Runtime.InteropServices.MemoryMarshal.AsBytes(census._counters.AsSpan());
+            if (r.Read(counters) != counters.Length) throw new EndOfStreamException();
+            int models = r.ReadInt32();
+            if (models < 0 || models > ModelRegistry.Capacity) throw new InvalidDataException($"{models} models");
+            for (int i = 0; i < models; i++)
+                census._modelFirstSeen[PartitionStateCodec.ReadText(r) ?? throw new InvalidDataException("a model without a name")] = r.ReadInt64();
+            int issuers = r.ReadInt32();
+            if (issuers < 0 || issuers > SignatureCapacity) throw new InvalidDataException($"{issuers} signature issuers");
+            for (int i = 0; i < issuers; i++) census._issuers[r.ReadUInt64()] = r.ReadUInt64();
+            if (stream.Position != stream.Length) throw new InvalidDataException($"{stream.Length - stream.Position} bytes after the census");
+            return census;
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException("census: truncated", e);
+        }
+    }
+
     /// <summary>Bit position of the key's 2-bit counter in row <paramref name="row"/>.</summary>
     private long Position(ulong key, int row)
     {

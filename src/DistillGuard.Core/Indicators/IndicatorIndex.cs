@@ -203,6 +203,37 @@ public sealed class IndicatorIndex
         }
     }
 
+    /// <summary>Writes the index's state exactly (order-free bookkeeping only): document-frequency counters and postings.</summary>
+    /// <exception cref="InvalidOperationException">The index is not in order-free bookkeeping.</exception>
+    internal void WriteState(BinaryWriter w)
+    {
+        if (_rank is null) throw new InvalidOperationException("Only an index in order-free bookkeeping is written.");
+        w.Write(_counted);
+        w.Write(PostingsRefused);
+        var counters = _documentFrequency.Export();
+        w.Write(_documentFrequency.Width);
+        w.Write(_documentFrequency.Depth);
+        w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(counters.AsSpan()));
+        _postings.Write(w);
+    }
+
+    /// <summary>Reads a state written by <see cref="WriteState"/> into this unused index in order-free bookkeeping.</summary>
+    /// <exception cref="InvalidOperationException">The index is in use or not in order-free bookkeeping.</exception>
+    /// <exception cref="InvalidDataException">The sketch shape differs from this index's, or the postings are malformed.</exception>
+    internal void ReadState(BinaryReader r, int accounts)
+    {
+        if (_rank is null || _counted || _postings.Count > 0) throw new InvalidOperationException("Only an unused index in order-free bookkeeping is read into.");
+        _counted = r.ReadBoolean();
+        PostingsRefused = r.ReadInt64();
+        int width = r.ReadInt32(), depth = r.ReadInt32();
+        if (width != _documentFrequency.Width || depth != _documentFrequency.Depth)
+            throw new InvalidDataException($"document-frequency sketch {width}x{depth}, expected {_documentFrequency.Width}x{_documentFrequency.Depth}");
+        var counters = new uint[(long)width * depth];
+        r.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(counters.AsSpan()));
+        _documentFrequency.Import(counters);
+        _postings.Read(r, accounts);
+    }
+
     /// <summary>Bottom-k sample: the account replaces the stored member of largest rank if its own rank is smaller.</summary>
     private void KeepSmallestRanks(int slot, int account)
     {

@@ -269,4 +269,53 @@ internal sealed class PostingStore
         while (buckets[i] != 0) i = (i + 1) & mask;
         buckets[i] = slot + 1;
     }
+
+    /// <summary>Writes every posting exactly: key, counts, sums, popularity, members in stored order, packed display.</summary>
+    public void Write(BinaryWriter w)
+    {
+        w.Write(_count);
+        for (int slot = 0; slot < _count; slot++)
+        {
+            w.Write(_keys[slot]);
+            w.Write(_accountTotal[slot]);
+            w.Write(_exchanges[slot]);
+            w.Write(_contentSum[slot]);
+            w.Write(IsPopular(slot));
+            var members = Members(slot);
+            w.Write(members.Length);
+            foreach (int m in members) w.Write(m);
+            Engine.PartitionStateCodec.WritePacked(w, _display[slot]);
+        }
+    }
+
+    /// <summary>Reads postings written by <see cref="Write"/> into this empty store.</summary>
+    /// <param name="r">The reader.</param>
+    /// <param name="accounts">Dense account indexes are checked to be below this.</param>
+    /// <exception cref="InvalidDataException">A member out of range, a duplicate key, or a popular list with members.</exception>
+    public void Read(BinaryReader r, int accounts)
+    {
+        if (_count > 0) throw new InvalidOperationException("The posting store is not empty.");
+        int count = r.ReadInt32();
+        if (count < 0) throw new InvalidDataException($"postings: count {count}");
+        for (int n = 0; n < count; n++)
+        {
+            ulong key = r.ReadUInt64();
+            if (Find(key) >= 0) throw new InvalidDataException($"postings: key {key:x16} twice");
+            int slot = Add(key);
+            _accountTotal[slot] = r.ReadInt32();
+            _exchanges[slot] = r.ReadInt32();
+            _contentSum[slot] = r.ReadDouble();
+            bool popular = r.ReadBoolean();
+            int members = r.ReadInt32();
+            if (members < 0 || members > 1 << MaxClass || (popular && members > 0)) throw new InvalidDataException($"postings: key {key:x16} with {members} members");
+            for (int i = 0; i < members; i++)
+            {
+                int m = r.ReadInt32();
+                if ((uint)m >= (uint)accounts) throw new InvalidDataException($"postings: member {m} of {accounts} accounts");
+                AddMember(slot, m);
+            }
+            if (popular) Drop(slot);
+            _display[slot] = Engine.PartitionStateCodec.ReadPacked(r);
+        }
+    }
 }

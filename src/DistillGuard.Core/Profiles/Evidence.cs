@@ -29,11 +29,11 @@ public sealed class Evidence
         public SignalKind Signal;
     }
 
-    private readonly Stored[] _stored = new Stored[MaxExamples];
+    private readonly Stored[] _stored;
     private int _count;
 
     /// <summary>Exchanges per hour, counted from the moment the account became a candidate.</summary>
-    public HourlyHistogram Hourly { get; } = new();
+    public HourlyHistogram Hourly { get; private init; } = new();
 
     /// <summary>The strongest examples, strongest first (a new list, unpacked on each read).</summary>
     public IReadOnlyList<EvidenceExample> Examples
@@ -112,5 +112,55 @@ public sealed class Evidence
     public void CountHour(long timestampMs)
     {
         Hourly.Add((int)(timestampMs / 3_600_000));
+    }
+
+    /// <summary>Writes the evidence exactly, packed texts included (for shipping a partition's state).</summary>
+    internal void Write(BinaryWriter w)
+    {
+        w.Write(_count);
+        for (int i = 0; i < _count; i++)
+        {
+            ref readonly var e = ref _stored[i];
+            Engine.PartitionStateCodec.WritePacked(w, e.Id);
+            Engine.PartitionStateCodec.WritePacked(w, e.Excerpt);
+            w.Write(e.TimestampMs);
+            w.Write(e.Score);
+            w.Write((byte)e.Signal);
+        }
+        Hourly.Write(w);
+    }
+
+    /// <summary>Reads evidence written by <see cref="Write"/>.</summary>
+    /// <exception cref="InvalidDataException">More examples than <see cref="MaxExamples"/>, or an example without an id.</exception>
+    internal static Evidence Read(BinaryReader r)
+    {
+        int count = r.ReadInt32();
+        if (count is < 0 or > MaxExamples) throw new InvalidDataException($"evidence: {count} examples");
+        var stored = new Stored[MaxExamples];
+        for (int i = 0; i < count; i++)
+        {
+            stored[i] = new Stored
+            {
+                Id = Engine.PartitionStateCodec.ReadPacked(r) ?? throw new InvalidDataException("evidence: an example without an id"),
+                Excerpt = Engine.PartitionStateCodec.ReadPacked(r),
+                TimestampMs = r.ReadInt64(),
+                Score = r.ReadSingle(),
+                Signal = (SignalKind)r.ReadByte(),
+            };
+        }
+        var evidence = new Evidence(stored, count) { Hourly = HourlyHistogram.Read(r) };
+        return evidence;
+    }
+
+    /// <summary>Creates empty evidence.</summary>
+    public Evidence()
+    {
+        _stored = new Stored[MaxExamples];
+    }
+
+    private Evidence(Stored[] stored, int count)
+    {
+        _stored = stored;
+        _count = count;
     }
 }

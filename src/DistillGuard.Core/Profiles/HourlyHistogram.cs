@@ -84,4 +84,25 @@ public sealed class HourlyHistogram
         _count = kept;
         _origin = newOrigin;
     }
+
+    /// <summary>Writes the histogram exactly (for shipping a partition's state, <see cref="Engine.PartitionStateCodec"/>).</summary>
+    internal void Write(BinaryWriter w)
+    {
+        w.Write(_origin);
+        w.Write(_count);
+        for (int i = 0; i < _count; i++) w.Write(_cells[i]);
+    }
+
+    /// <summary>Reads a histogram written by <see cref="Write"/>.</summary>
+    /// <exception cref="InvalidDataException">The cell count is out of range.</exception>
+    internal static HourlyHistogram Read(BinaryReader r)
+    {
+        var h = new HourlyHistogram { _origin = r.ReadInt32() };
+        int count = r.ReadInt32();
+        if (count < 0 || count > ushort.MaxValue + 1) throw new InvalidDataException($"hourly histogram: {count} cells");
+        h._cells = new uint[Math.Max(4, count)];
+        for (int i = 0; i < count; i++) h._cells[i] = r.ReadUInt32();
+        h._count = count;
+        return h;
+    }
 }

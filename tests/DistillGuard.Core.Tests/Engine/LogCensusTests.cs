@@ -39,6 +39,25 @@ public sealed class LogCensusTests
     }
 
     [Fact]
+    public void A_census_read_back_from_bytes_answers_as_the_original()
+    {
+        var rng = new Random(9);
+        var census = new LogCensus(width: 1 << 12);
+        for (int i = 0; i < 20_000; i++) census.Count(Key(rng.Next(6_000)));
+        var x = TestSupport.TestExchanges.Make("acct-1", "hello", minutes: 5);
+        x.SetModel("model-a");
+        census.Observe(x, new ExchangeAnalysis());
+        var back = LogCensus.FromBytes(census.ToBytes());
+        Assert.Equal((census.Width, census.Depth, census.Exchanges, census.StreamStartMs), (back.Width, back.Depth, back.Exchanges, back.StreamStartMs));
+        for (int i = 0; i < 6_000; i++) Assert.Equal(census.Recurring(Key(i)), back.Recurring(Key(i)));
+        Assert.Equal(census.ModelFirstSeen, back.ModelFirstSeen);
+        Assert.Equal(census.ToBytes(), back.ToBytes());
+        var bytes = census.ToBytes();
+        Assert.Throws<InvalidDataException>(() => LogCensus.FromBytes(bytes.AsSpan(0, bytes.Length - 1)));
+        Assert.Throws<InvalidDataException>(() => LogCensus.FromBytes([0, 0, 0, 0]));
+    }
+
+    [Fact]
     public void Plain_count_min_update_gives_the_same_counters_in_any_order_and_conservative_update_does_not()
     {
         var rng = new Random(5);
