@@ -118,7 +118,7 @@ public sealed class DetectionEngine
     /// and campaigns of one engine fed the whole log (both with <see cref="UseCensus"/>): the map-reduce form of a scan
     /// that a cluster runs (docs/design/0006-cluster-plan.md). <c>first_flagged_at</c> keeps what each partition saw.
     /// </summary>
-    /// <param name="partition">The partition's engine; not to be used afterwards (its evidence and texts are moved).</param>
+    /// <param name="partition">The partition's engine; not to be used afterwards (its profile objects are adopted and its texts moved).</param>
     /// <exception cref="InvalidOperationException">Either engine has no census, the censuses differ (shape, exchanges or
     /// start), or an account is in both (checked before anything is merged).</exception>
     public void MergePartition(DetectionEngine partition)
@@ -130,12 +130,15 @@ public sealed class DetectionEngine
             throw new InvalidOperationException("The partition was scanned with another census.");
         foreach (var q in partition._profiles)
             if (_byId.ContainsKey(q.AccountId)) throw new InvalidOperationException($"Account '{q.AccountId}' is in two partitions.");
+        // The partition's profiles are adopted as they are (with their evidence), under new dense indexes.
         var map = new int[partition._profiles.Count];
         foreach (var q in partition._profiles)
         {
-            var p = Resolve(q.AccountId);
-            p.CopyStateFrom(q);
-            map[q.Index] = p.Index;
+            map[q.Index] = _profiles.Count;
+            q.Index = _profiles.Count;
+            q.Label = -1;
+            _profiles.Add(q);
+            _byId[q.AccountId] = q;
         }
         _index.MergeFrom(partition._index, map);
         if (partition.ExchangeCount > 0)

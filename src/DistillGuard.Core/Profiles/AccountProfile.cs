@@ -26,50 +26,11 @@ public sealed class AccountProfile
         Index = index;
     }
 
-    /// <summary>
-    /// Takes over the whole state of <paramref name="other"/>, a profile of the same account kept by another engine (a
-    /// partition of the log, <see cref="Engine.DetectionEngine.MergePartition"/>): every counter, sketch, table,
-    /// verdict and the evidence object itself, which the other profile must no longer use. The id and dense index stay.
-    /// </summary>
-    /// <exception cref="ArgumentException">The other profile is of another account.</exception>
-    public void CopyStateFrom(AccountProfile other)
-    {
-        if (!string.Equals(other.AccountId, AccountId, StringComparison.Ordinal)) throw new ArgumentException("The profile is of another account.", nameof(other));
-        Metadata = other.Metadata;
-        OrgKey = other.OrgKey;
-        Exchanges = other.Exchanges;
-        (FirstSeenMs, LastSeenMs) = (other.FirstSeenMs, other.LastSeenMs);
-        (TokensIn, TokensOut, ReasoningTokens) = (other.TokensIn, other.TokensOut, other.ReasoningTokens);
-        SingleTurn = other.SingleTurn;
-        WithTools = other.WithTools;
-        FreshToolTasks = other.FreshToolTasks;
-        ReasoningResponses = other.ReasoningResponses;
-        TemplateReuse = other.TemplateReuse;
-        NewModelExchanges = other.NewModelExchanges;
-        ExtractionHits = other.ExtractionHits;
-        ScoreSum = other.ScoreSum;
-        Hits = other.Hits;
-        (GapMean, GapM2, GapCount) = (other.GapMean, other.GapM2, other.GapCount);
-        Hours = other.Hours;
-        (IpSketch, NetworkSketch, UserAgentSketch) = (other.IpSketch, other.NetworkSketch, other.UserAgentSketch);
-        TemplateKeys = other.TemplateKeys;
-        TemplateCounts = other.TemplateCounts;
-        TemplateCount = other.TemplateCount;
-        IndicatorKeys = other.IndicatorKeys;
-        IndicatorCount = other.IndicatorCount;
-        Candidate = other.Candidate;
-        (OwnRisk, OwnContent, Risk, Verdict) = (other.OwnRisk, other.OwnContent, other.Risk, other.Verdict);
-        (LinkStrength, InfrastructureLink, TemplateLink) = (other.LinkStrength, other.InfrastructureLink, other.TemplateLink);
-        (FirstFlaggedAtMs, FirstSuspiciousAtMs) = (other.FirstFlaggedAtMs, other.FirstSuspiciousAtMs);
-        Label = -1;
-        Evidence = other.Evidence;
-    }
-
     /// <summary>The account id.</summary>
     public string AccountId { get; }
 
-    /// <summary>Dense index of the account inside its engine (stable for the engine's lifetime).</summary>
-    public int Index { get; }
+    /// <summary>Dense index of the account inside its engine (stable for the engine's lifetime; reassigned only when another engine adopts the profile in <see cref="Engine.DetectionEngine.MergePartition"/>).</summary>
+    public int Index { get; internal set; }
 
     /// <summary>Registry facts, when an accounts file or registry lookup supplied them.</summary>
     public AccountMetadata? Metadata { get; set; }
