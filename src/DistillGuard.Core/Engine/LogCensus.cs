@@ -91,12 +91,15 @@ public sealed class LogCensus
         }
         long ts = x.TimestampMs;
         if (ts < StreamStartMs) StreamStartMs = ts;
-        if (!x.Model.IsEmpty)
-        {
-            if (_models.TryGetValue(x.Model, out var first)) { if (ts < first) _models[x.Model] = ts; }
-            else if (_modelFirstSeen.Count < ModelRegistry.Capacity) _models[x.Model] = ts;
-        }
+        if (!x.Model.IsEmpty) RecordModel(x.Model, ts);
         for (int i = 0; i < analysis.TemplateKeyCount; i++) Count(analysis.TemplateKeys[i]);
+    }
+
+    /// <summary>Keeps the earliest sighting of a model, for at most <see cref="ModelRegistry.Capacity"/> models.</summary>
+    private void RecordModel(ReadOnlySpan<char> model, long timestampMs)
+    {
+        if (_models.TryGetValue(model, out var first)) { if (timestampMs < first) _models[model] = timestampMs; }
+        else if (_modelFirstSeen.Count < ModelRegistry.Capacity) _models[model] = timestampMs;
     }
 
     private void RecordIssuer(ulong signature, ulong issuer)
@@ -149,11 +152,7 @@ public sealed class LogCensus
         Exchanges += other.Exchanges;
         StreamStartMs = Math.Min(StreamStartMs, other.StreamStartMs);
         foreach (var (signature, issuer) in other._issuers) RecordIssuer(signature, issuer);
-        foreach (var (model, first) in other._modelFirstSeen)
-        {
-            if (_modelFirstSeen.TryGetValue(model, out var mine)) { if (first < mine) _modelFirstSeen[model] = first; }
-            else if (_modelFirstSeen.Count < ModelRegistry.Capacity) _modelFirstSeen[model] = first;
-        }
+        foreach (var (model, first) in other._modelFirstSeen) RecordModel(model, first);
     }
 
     private const uint Magic = 0x31434744; // "DGC1"

@@ -151,10 +151,19 @@ public sealed class IndicatorIndex
             _postings.Drop(slot);
             return true;
         }
-        if (stored) return true;
+        if (!stored) Store(slot, account, registry);
+        return true;
+    }
+
+    /// <summary>
+    /// Stores an account not yet stored in a list that is not popular: appended while the list holds fewer than its
+    /// limit (<see cref="PostingCap"/> for registry indicators, <see cref="StoredMembers"/> for traffic ones); beyond it,
+    /// in order-free bookkeeping, kept only if it ranks among the smallest.
+    /// </summary>
+    private void Store(int slot, int account, bool registry)
+    {
         if (_postings.Members(slot).Length < (registry ? PostingCap : StoredMembers)) _postings.AddMember(slot, account);
         else if (_rank is not null && !registry) KeepSmallestRanks(slot, account);
-        return true;
     }
 
     /// <summary>
@@ -192,13 +201,11 @@ public sealed class IndicatorIndex
                 _postings.Drop(slot);
                 continue;
             }
-            int limit = IndicatorKey.IsRegistry(key) ? PostingCap : StoredMembers;
+            bool registry = IndicatorKey.IsRegistry(key);
             foreach (int member in theirs.Members(from))
             {
                 int account = accountMap[member];
-                if (_postings.Contains(slot, account)) continue;
-                if (_postings.Members(slot).Length < limit) _postings.AddMember(slot, account);
-                else if (!IndicatorKey.IsRegistry(key)) KeepSmallestRanks(slot, account);
+                if (!_postings.Contains(slot, account)) Store(slot, account, registry);
             }
         }
     }
