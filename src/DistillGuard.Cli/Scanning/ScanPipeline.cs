@@ -57,34 +57,19 @@ internal sealed class ScanPipeline
     /// <param name="progress">Called on the engine thread after each batch.</param>
     /// <param name="cancel">Stops reading.</param>
     /// <exception cref="InvalidOperationException">The reader or an analysis thread failed.</exception>
-    public void Run(Action<IngestError> error, Action progress, CancellationToken cancel) => Run(error, progress, cancel, null);
+    public void Run(Action<IngestError> error, Action progress, CancellationToken cancel) =>
+        Run(error, progress, cancel, (x, a, source, line) => _engine.Process(x, a, source, line), templateKeysOnly: false);
 
     /// <summary>
     /// A census pass (<see cref="LogCensus"/>): the analysis threads compute only template keys
     /// (<see cref="ExchangeAnalyzer.AnalyzeTemplateKeys"/>), and <paramref name="census"/> observes every exchange in input order.
     /// </summary>
-    public void RunCensus(LogCensus census, CancellationToken cancel)
-    {
-        _templateKeysOnly = true;
-        try
-        {
-            Run(_ => { }, () => { }, cancel, (x, a, _, _) => census.Observe(x, a));
-        }
-        finally
-        {
-            _templateKeysOnly = false;
-        }
-    }
+    public void RunCensus(LogCensus census, CancellationToken cancel) =>
+        Run(_ => { }, () => { }, cancel, (x, a, _, _) => census.Observe(x, a), templateKeysOnly: true);
 
-    private bool _templateKeysOnly;
-
-    /// <summary>
-    /// Runs the pipeline with another last stage than the engine (a first pass that only counts, for one): it receives
-    /// every analysed exchange in input order, with its source and line, on one thread.
-    /// </summary>
-    public void Run(Action<IngestError> error, Action progress, CancellationToken cancel, Action<Exchange, ExchangeAnalysis, string, long>? consume)
+    /// <summary>The pipeline with its last stage given: <paramref name="consume"/> receives every analysed exchange in input order, with its source and line, on one thread.</summary>
+    private void Run(Action<IngestError> error, Action progress, CancellationToken cancel, Action<Exchange, ExchangeAnalysis, string, long> consume, bool templateKeysOnly)
     {
-        consume ??= (x, a, source, line) => _engine.Process(x, a, source, line);
         int inFlight = 4 * (Analyzers + 2);
         using var free = new BlockingCollection<Batch>(inFlight);
         using var parsed = new BlockingCollection<Batch>(inFlight);
@@ -153,7 +138,7 @@ internal sealed class ScanPipeline
             foreach (var batch in parsed.GetConsumingEnumerable(stop.Token))
             {
                 long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-                if (_templateKeysOnly)
+                if (templateKeysOnly)
                     for (int j = 0; j < batch.Count; j++) analyzer.AnalyzeTemplateKeys(batch.Items[j], batch.Analyses[j]);
                 else
                     for (int j = 0; j < batch.Count; j++) analyzer.Analyze(batch.Items[j], batch.Analyses[j]);

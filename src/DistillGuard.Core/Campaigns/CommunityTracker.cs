@@ -161,7 +161,7 @@ public sealed class CommunityTracker
         }
         candidates.Sort(static (x, y) => string.CompareOrdinal(x.AccountId, y.AccountId));
         // Sums of float weights depend on the order they are added in, and dense account indexes follow the order
-        // accounts first appeared. Everything summed below therefore runs in account-id order (`_ordinal`), so the
+        // accounts first appeared. Everything summed below therefore runs in account-id order (`ordinal`), so the
         // result is the same for any arrival order of the log and for merged partitions of it.
         var ordinal = new int[_count()];
         Array.Fill(ordinal, int.MaxValue);
@@ -193,19 +193,8 @@ public sealed class CommunityTracker
         }
         MergeByInfrastructure(candidates);
         foreach (var p in candidates) SetLinks(p, adjacency[p.Index]);
-        _ordinal = ordinal;
-        try
-        {
-            foreach (var label in _members.Keys.OrderBy(l => ordinal[l]).ToList()) Assess(label);
-        }
-        finally
-        {
-            _ordinal = null;
-        }
+        foreach (var label in _members.Keys.OrderBy(l => ordinal[l]).ToList()) Assess(label, ordinal);
     }
-
-    /// <summary>Account-id rank of each candidate while <see cref="Recompute"/> runs (null otherwise): the order campaign members are assessed in.</summary>
-    private int[]? _ordinal;
 
     /// <summary>
     /// Infrastructure links per member of the smaller community needed to merge two communities
@@ -371,7 +360,11 @@ public sealed class CommunityTracker
         set.Add(p.Index);
     }
 
-    private void Assess(int label)
+    /// <summary>Assesses a community as a campaign, or dissolves it when it has fewer members than a campaign needs.</summary>
+    /// <param name="label">The community.</param>
+    /// <param name="ordinal">Account-id rank of each candidate (from <see cref="Recompute"/>): the order members are
+    /// assessed in; null for dense-index order during incremental reconciliation.</param>
+    private void Assess(int label, int[]? ordinal = null)
     {
         _changes.Remove(label);
         if (!_members.TryGetValue(label, out var set) || set.Count < _model.Options.MinCampaignAccounts)
@@ -386,7 +379,6 @@ public sealed class CommunityTracker
             return;
         }
         var c = new Campaign { Label = label };
-        var ordinal = _ordinal;
         foreach (var i in ordinal is null ? set.Order() : set.OrderBy(i => ordinal[i])) c.Members.Add(_profile(i));
         CampaignAssessor.Assess(c, _model, _index, _scratch);
         _campaigns[label] = c;
