@@ -1,6 +1,5 @@
-using System.IO.Compression;
-using System.Text.Json;
 using DistillGuard.Core.Findings;
+using static DistillGuard.Cli.Tests.FindingsComparison;
 
 namespace DistillGuard.Cli.Tests;
 
@@ -14,18 +13,8 @@ public sealed class OrderIndependenceTests(SimulatedTraffic sim, ITestOutputHelp
     [Fact]
     public void Findings_do_not_depend_on_how_accounts_are_interleaved()
     {
-        // The log regrouped: every account's exchanges together (its own order kept), accounts in descending id order,
-        // as if each account's traffic came from a different gateway and the logs were concatenated.
-        var lines = new List<(string Account, string Line)>();
-        using (var reader = new StreamReader(new GZipStream(File.OpenRead(sim.Traffic), CompressionMode.Decompress)))
-            while (reader.ReadLine() is { } line)
-                lines.Add((JsonDocument.Parse(line).RootElement.GetProperty("account_id").GetString()!, line));
-        var regrouped = Path.Combine(sim.Dir, "regrouped.jsonl");
-        File.WriteAllLines(regrouped, lines.Select((l, i) => (l, i))
-            .OrderByDescending(x => x.l.Account, StringComparer.Ordinal).ThenBy(x => x.i).Select(x => x.l.Line));
-
         var inTime = Scan(sim.Traffic, "oi-time");
-        var grouped = Scan(regrouped, "oi-grouped");
+        var grouped = Scan(sim.Regrouped, "oi-grouped");
 
         Assert.True(inTime.Accounts.Count(a => a.Verdict == "attack") >= 1000);
         Assert.True(inTime.Campaigns.Count >= 10);
@@ -63,13 +52,4 @@ public sealed class OrderIndependenceTests(SimulatedTraffic sim, ITestOutputHelp
         Assert.True(run.Exit == 0, run.Stderr);
         return FindingsJson.Read(Path.Combine(outDir, "findings.json"));
     }
-
-    private static SortedDictionary<string, string> Verdicts(FindingsDocument doc) =>
-        new(doc.Accounts.ToDictionary(a => a.AccountId, a => a.Verdict), StringComparer.Ordinal);
-
-    /// <summary>Campaign membership as sorted member lists, sorted (campaign ids and order of discovery aside).</summary>
-    private static List<string> Campaigns(FindingsDocument doc) =>
-        doc.Accounts.Where(a => a.CampaignId is not null).GroupBy(a => a.CampaignId)
-            .Select(g => string.Join(",", g.Select(a => a.AccountId).Order(StringComparer.Ordinal)))
-            .Order(StringComparer.Ordinal).ToList();
 }

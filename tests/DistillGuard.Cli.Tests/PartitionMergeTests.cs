@@ -7,6 +7,7 @@ using DistillGuard.Core.Similarity;
 using DistillGuard.Ingest.Accounts;
 using DistillGuard.Ingest.Inputs;
 using DistillGuard.Ingest.Readers;
+using static DistillGuard.Cli.Tests.FindingsComparison;
 
 namespace DistillGuard.Cli.Tests;
 
@@ -22,15 +23,8 @@ public sealed class PartitionMergeTests(SimulatedTraffic sim)
     [InlineData(5)]
     public void Partitions_merged_give_the_findings_of_the_whole_log(int partitions)
     {
-        var accounts = AccountsFileReader.Read(InputSource.File(sim.Accounts), e => throw new InvalidOperationException(e.ToString()));
-        var census = new LogCensus(width: 1 << 20);
-        var analyzer = new DetectionEngine().CreateAnalyzer();
-        var analysis = new ExchangeAnalysis();
-        Read(x =>
-        {
-            analyzer.Analyze(x, analysis);
-            census.Observe(x, analysis);
-        });
+        var accounts = Accounts();
+        var census = Census();
 
         var whole = NewEngine(census);
         foreach (var m in accounts) whole.RegisterAccount(m);
@@ -68,22 +62,8 @@ public sealed class PartitionMergeTests(SimulatedTraffic sim)
     [Fact]
     public void Exact_scores_do_not_depend_on_interleaving()
     {
-        var lines = new List<(string Account, string Line)>();
-        using (var reader = new StreamReader(new System.IO.Compression.GZipStream(File.OpenRead(sim.Traffic), System.IO.Compression.CompressionMode.Decompress)))
-            while (reader.ReadLine() is { } line)
-                lines.Add((System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("account_id").GetString()!, line));
-        var regrouped = Path.Combine(sim.Dir, "merge-regrouped.jsonl");
-        File.WriteAllLines(regrouped, lines.Select((l, i) => (l, i))
-            .OrderByDescending(x => x.l.Account, StringComparer.Ordinal).ThenBy(x => x.i).Select(x => x.l.Line));
-        var accounts = AccountsFileReader.Read(InputSource.File(sim.Accounts), e => throw new InvalidOperationException(e.ToString()));
-        var census = new LogCensus(width: 1 << 20);
-        var analyzer = new DetectionEngine().CreateAnalyzer();
-        var analysis = new ExchangeAnalysis();
-        Read(x =>
-        {
-            analyzer.Analyze(x, analysis);
-            census.Observe(x, analysis);
-        });
+        var accounts = Accounts();
+        var census = Census();
         DetectionEngine Scan(string path)
         {
             var engine = NewEngine(census);
@@ -94,7 +74,7 @@ public sealed class PartitionMergeTests(SimulatedTraffic sim)
         }
         // Regression: a band shared by a public and a private prompt had its content counted from a public-frame
         // exchange only if some holder had already created its posting; 12 accounts' link strengths differed.
-        AssertSameScores(Scan(sim.Traffic), Scan(regrouped));
+        AssertSameScores(Scan(sim.Traffic), Scan(sim.Regrouped));
     }
 
     /// <summary>Risk, own risk, link strengths and verdict of every account, and every campaign's risk, bit for bit.</summary>
@@ -151,6 +131,23 @@ public sealed class PartitionMergeTests(SimulatedTraffic sim)
         Assert.Throws<InvalidOperationException>(() => PartitionStateCodec.Write(new DetectionEngine()));
     }
 
+    private List<AccountMetadata> Accounts() =>
+        AccountsFileReader.Read(InputSource.File(sim.Accounts), e => throw new InvalidOperationException(e.ToString()));
+
+    /// <summary>The census of the simulated traffic, taken with the full analysis.</summary>
+    private LogCensus Census()
+    {
+        var census = new LogCensus(width: 1 << 20);
+        var analyzer = new DetectionEngine().CreateAnalyzer();
+        var analysis = new ExchangeAnalysis();
+        Read(x =>
+        {
+            analyzer.Analyze(x, analysis);
+            census.Observe(x, analysis);
+        });
+        return census;
+    }
+
     private static DetectionEngine NewEngine(LogCensus census)
     {
         var engine = new DetectionEngine();
@@ -165,12 +162,4 @@ public sealed class PartitionMergeTests(SimulatedTraffic sim)
     }
 
     private static FindingsDocument Findings(DetectionEngine engine) => FindingsBuilder.Build(engine, new InputSummary());
-
-    private static SortedDictionary<string, string> Verdicts(FindingsDocument doc) =>
-        new(doc.Accounts.ToDictionary(a => a.AccountId, a => a.Verdict), StringComparer.Ordinal);
-
-    private static List<string> Campaigns(FindingsDocument doc) =>
-        doc.Accounts.Where(a => a.CampaignId is not null).GroupBy(a => a.CampaignId)
-            .Select(g => string.Join(",", g.Select(a => a.AccountId).Order(StringComparer.Ordinal)))
-            .Order(StringComparer.Ordinal).ToList();
 }
