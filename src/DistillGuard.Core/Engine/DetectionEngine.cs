@@ -51,6 +51,7 @@ public sealed partial class DetectionEngine
     private readonly Dictionary<string, AccountProfile>.AlternateLookup<ReadOnlySpan<char>> _byIdSpan;
     private readonly ulong[] _newKeys = new ulong[ProfileUpdater.MaxNewKeys];
     private readonly bool[] _recurring = new bool[ExchangeAnalysis.MaxTemplateKeys];
+    private readonly bool[] _recurringInLog = new bool[ExchangeAnalysis.MaxTemplateKeys]; // with a census: recurs anywhere, public or not
     private TemplateCounter? _templates; // one-pass recurrence; released by UseCensus
     private LogCensus? _census;
     private readonly Dictionary<string, string> _registryValues = new(StringComparer.Ordinal);
@@ -224,8 +225,13 @@ public sealed partial class DetectionEngine
                 _recurring[i] = _templates!.Increment(_analysis.TemplateKeys[i]) >= TemplateThreshold && !_analysis.IsPublicKey(i);
         }
         else
+        {
             for (int i = 0; i < _analysis.TemplateKeyCount; i++)
-                _recurring[i] = _census.Recurring(_analysis.TemplateKeys[i]) && !_analysis.IsPublicKey(i);
+            {
+                _recurringInLog[i] = _census.Recurring(_analysis.TemplateKeys[i]);
+                _recurring[i] = _recurringInLog[i] && !_analysis.IsPublicKey(i);
+            }
+        }
         if (p.OrgKey == 0 && !x.OrgId.IsEmpty) p.OrgKey = Hash64.Of(x.OrgId);
         int n = ProfileUpdater.Apply(p, x, _analysis, newModel, _recurring, _newKeys);
 
@@ -239,10 +245,7 @@ public sealed partial class DetectionEngine
             // this exchange's frame is public (a band can be shared by a public and a private prompt), else the count
             // would depend on whether a holder had already created the posting.
             for (int i = 0; i < _analysis.TemplateKeyCount; i++)
-            {
-                ulong key = _analysis.TemplateKeys[i];
-                _index.CountContent(key, _analysis.TopScore, create: _census is not null && (_recurring[i] || _census.Recurring(key)));
-            }
+                _index.CountContent(_analysis.TemplateKeys[i], _analysis.TopScore, create: _census is not null && _recurringInLog[i]);
             if ((p.Exchanges & 7) == 1) FillDisplays(p, x);
             p.Evidence!.CountHour(ts);
             if (hit && _options.Evidence != EvidenceMode.None && p.Evidence.Wants(_analysis.TopSignal, _analysis.TopScore))
