@@ -71,8 +71,15 @@ public sealed class Evidence
     public bool Wants(SignalKind signal, float score)
     {
         if (!Wants(score)) return false;
-        for (int i = 0; i < _count; i++) if (_stored[i].Signal == signal) return _stored[i].Score < score;
-        return true;
+        int same = IndexOf(signal);
+        return same < 0 || _stored[same].Score < score;
+    }
+
+    /// <summary>Position of the example of <paramref name="signal"/>, or -1.</summary>
+    private int IndexOf(SignalKind signal)
+    {
+        for (int i = 0; i < _count; i++) if (_stored[i].Signal == signal) return i;
+        return -1;
     }
 
     /// <summary>Keeps <paramref name="example"/> if it is among the strongest.</summary>
@@ -80,8 +87,7 @@ public sealed class Evidence
     {
         if (!Wants(example.Score)) return;
         // Prefer a spread of signals: replace an example of the same signal when the new one is stronger.
-        int same = -1;
-        for (int i = 0; i < _count; i++) if (_stored[i].Signal == example.Signal) { same = i; break; }
+        int same = IndexOf(example.Signal);
         if (same >= 0)
         {
             if (_stored[same].Score >= example.Score) return;
