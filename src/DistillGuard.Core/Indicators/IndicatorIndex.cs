@@ -131,12 +131,8 @@ public sealed class IndicatorIndex
     /// <returns>False when the index is full (<see cref="MaxPostings"/>) and the indicator is not indexed.</returns>
     public bool AddPosting(ulong key, int account, out Posting posting)
     {
-        int slot = _postings.Find(key);
-        if (slot < 0)
-        {
-            if (_postings.Count >= MaxPostings) { PostingsRefused++; posting = default; return false; }
-            slot = _postings.Add(key);
-        }
+        int slot = FindOrAdd(key);
+        if (slot < 0) { posting = default; return false; }
         posting = new Posting(_postings, slot);
         ref int total = ref _postings.AccountTotal(slot);
         if (_postings.IsPopular(slot)) { total++; return true; }
@@ -153,6 +149,19 @@ public sealed class IndicatorIndex
         }
         if (!stored) Store(slot, account, registry);
         return true;
+    }
+
+    /// <summary>The slot of <paramref name="key"/>, created if missing; -1 (counted in <see cref="PostingsRefused"/>) when the index is full.</summary>
+    private int FindOrAdd(ulong key)
+    {
+        int slot = _postings.Find(key);
+        if (slot >= 0) return slot;
+        if (_postings.Count >= MaxPostings)
+        {
+            PostingsRefused++;
+            return -1;
+        }
+        return _postings.Add(key);
     }
 
     /// <summary>
@@ -185,12 +194,8 @@ public sealed class IndicatorIndex
         for (int from = 0; from < theirs.Count; from++)
         {
             ulong key = theirs.KeyAt(from);
-            int slot = _postings.Find(key);
-            if (slot < 0)
-            {
-                if (_postings.Count >= MaxPostings) { PostingsRefused++; continue; }
-                slot = _postings.Add(key);
-            }
+            int slot = FindOrAdd(key);
+            if (slot < 0) continue;
             _postings.AccountTotal(slot) += theirs.AccountTotal(from);
             _postings.Exchanges(slot) += theirs.Exchanges(from);
             _postings.ContentSum(slot) += theirs.ContentSum(from);
@@ -271,13 +276,8 @@ public sealed class IndicatorIndex
     /// before or after this exchange.</param>
     public void CountContent(ulong key, float extraction, bool create = false)
     {
-        int slot = _postings.Find(key);
-        if (slot < 0)
-        {
-            if (!create) return;
-            if (_postings.Count >= MaxPostings) { PostingsRefused++; return; }
-            slot = _postings.Add(key);
-        }
+        int slot = create ? FindOrAdd(key) : _postings.Find(key);
+        if (slot < 0) return;
         _postings.Exchanges(slot)++;
         // In order-free bookkeeping the score is rounded to a multiple of 2^-20 first, so every partial sum is exact in
         // a double and the sum is the same in any order (a float score can carry bits down to 2^-149).
