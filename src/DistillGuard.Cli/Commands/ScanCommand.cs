@@ -48,13 +48,17 @@ internal static class ScanCommand
         var cluster = new ClusterOptions(client: true);
         var orderIndependent = new Option<bool>("--order-independent")
         {
-            Description = "Read the log twice (a first pass notes recurring prompt templates, model first sightings and reasoning-signature issuers) so that verdicts, scores and campaigns do not depend on how accounts' exchanges are interleaved, as when logs of several gateways are concatenated; about 1.6x the CPU; files only, not with --cluster (see docs/detection.md)",
+            Description = "Read the log twice (a first pass notes recurring prompt templates, model first sightings and reasoning-signature issuers) so that verdicts, scores and campaigns do not depend on how accounts' exchanges are interleaved, as when logs of several gateways are concatenated; about 1.6x the CPU; files only. With --cluster, the scan is split by account over partition detectors on the silos (see docs/detection.md, docs/cluster.md)",
+        };
+        var partitions = new Option<int>("--partitions")
+        {
+            Description = "(with --cluster --order-independent) Partitions the accounts are split into, 1-1024 (default: one per live silo)",
         };
         var stats = new Option<bool>("--stats") { Description = "Print throughput, peak memory and engine state size to standard error (one JSON line)" };
 
         var command = new Command("scan", "Find distillation campaigns in LLM API exchange logs")
         {
-            paths, accounts, outDir, format, failOn, reference, all, evidence, disposable, quiet, export, stats, orderIndependent, onCluster, job, window,
+            paths, accounts, outDir, format, failOn, reference, all, evidence, disposable, quiet, export, stats, orderIndependent, onCluster, job, window, partitions,
         };
         redaction.AddTo(command);
         cluster.AddTo(command);
@@ -62,8 +66,10 @@ internal static class ScanCommand
         {
             if (!result.GetValue(onCluster) && (cluster.AnyGiven(result) || result.GetValue(job) is not null))
                 result.AddError("--redis, --postgres, --cluster-id, --tls-cert, --fast-failure-detection and --job apply only with --cluster");
-            if (result.GetValue(onCluster) && result.GetValue(orderIndependent))
-                result.AddError("--order-independent is not available with --cluster (a cluster scan already equals the single-process one-pass scan; see docs/cluster.md)");
+            if (result.GetResult(partitions) is not null && !(result.GetValue(onCluster) && result.GetValue(orderIndependent)))
+                result.AddError("--partitions applies only with --cluster --order-independent");
+            if (result.GetResult(partitions) is not null && result.GetValue(partitions) is < 1 or > 1024)
+                result.AddError($"--partitions {result.GetValue(partitions)}: expected 1 to 1024");
         });
         command.SetAction((result, cancel) =>
         {
@@ -106,6 +112,7 @@ internal static class ScanCommand
                 Cluster = result.GetValue(onCluster) ? cluster.Read(result) : null,
                 Job = result.GetValue(job),
                 AnalysisWindow = Math.Max(0, result.GetValue(window)),
+                Partitions = result.GetValue(partitions),
             };
             bool interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
             var runner = new ScanRunner(AnsiConsole.Console, Console.Out, Console.Error, interactive);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using DistillGuard.Cluster.Detector;
 using DistillGuard.Cluster.Hosting;
+using DistillGuard.Cluster.Partitions;
 using DistillGuard.Cluster.Scanning;
 using DistillGuard.Core.Findings;
 using DistillGuard.Core.Profiles;
@@ -24,6 +25,11 @@ internal static class ClusterScan
         Func<List<string>> errors, TextWriter stderr, CancellationToken cancel)
     {
         var settings = request.Cluster!;
+        if (request.OrderIndependent && sources.Any(s => s.Name == InputSource.StandardInput))
+        {
+            stderr.WriteLine("error: --order-independent sizes its census from the input files: give files, not standard input");
+            return (null, ExitCodes.Usage);
+        }
         System.Security.Cryptography.X509Certificates.X509Certificate2? certificate;
         try
         {
@@ -81,6 +87,17 @@ internal static class ClusterScan
         }
 
         string job = request.Job ?? $"scan-{DateTime.UtcNow:yyyyMMddTHHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
+        if (request.OrderIndependent)
+        {
+            try
+            {
+                return RunPartitioned(request, sources, report, errors, stderr, host.Services.GetRequiredService<IClusterClient>(), detector, accounts, job, settings, cancel);
+            }
+            finally
+            {
+                Stop(host);
+            }
+        }
         var clock = Stopwatch.StartNew();
         double lastProgress = 0;
         var client = new ClusterScanClient(host.Services.GetRequiredService<IClusterClient>(), line => stderr.WriteLine("cluster: " + line))
@@ -116,13 +133,75 @@ internal static class ClusterScan
         }
         finally
         {
-            try
+            Stop(host);
+        }
+    }
+
+    private static void Stop(IHost host)
+    {
+        try
+        {
+            host.StopAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is OperationCanceledException or OrleansException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// <c>scan --cluster --order-independent</c>: the log split by account over partition detectors
+    /// (<see cref="PartitionedScanClient"/>); the findings equal <c>scan --order-independent</c>'s verdicts, scores and campaigns.
+    /// </summary>
+    private static (FindingsDocument? Document, int ExitCode) RunPartitioned(ScanRequest request, List<InputSource> sources, Action<IngestError> report,
+        Func<List<string>> errors, TextWriter stderr, IClusterClient cluster, DetectorSettings detector, List<AccountMetadata> accounts, string job,
+        ClusterSettings settings, CancellationToken cancel)
+    {
+        int partitions = request.Partitions;
+        if (partitions == 0)
+            partitions = Math.Max(1, cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).GetAwaiter().GetResult().Count);
+        var clock = Stopwatch.StartNew();
+        double lastProgress = 0;
+        var client = new PartitionedScanClient(cluster, line => stderr.WriteLine("cluster: " + line))
+        {
+            CallTimeout = settings.FastFailureDetection ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(15),
+            Progress = n =>
             {
-                host.StopAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
-            }
-            catch (Exception e) when (e is OperationCanceledException or OrleansException)
+                if (request.Quiet || clock.Elapsed.TotalSeconds - lastProgress < 5) return;
+                lastProgress = clock.Elapsed.TotalSeconds;
+                stderr.WriteLine($"cluster: {n:N0} exchanges acknowledged ({n / clock.Elapsed.TotalSeconds:N0}/s)");
+            },
+            Phase = phase =>
             {
+                if (!request.Quiet) stderr.WriteLine($"cluster: {phase} ({clock.Elapsed.TotalSeconds:F1} s)");
+            },
+        };
+        var reader = new ExchangeLogReader(sources);
+        try
+        {
+            var result = client.ScanAsync(job, partitions, detector, ScanRunner.CensusWidth(sources), accounts, reader, report,
+                () => ScanRunner.InputSummaryOf(sources, reader, errors()), request.AllAccounts, cancel).GetAwaiter().GetResult();
+            double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+            if (!request.Quiet || request.Stats)
+            {
+                stderr.WriteLine($"cluster: job {job}: {reader.Exchanges:N0} exchanges in {seconds:F1} s ({reader.Exchanges / seconds:N0}/s) over {partitions} partitions; " +
+                                 $"census {result.CensusBytes / 1048576.0:F1} MiB, states {result.StateBytes / 1048576.0:F1} MiB, {result.Retries} retried calls");
+                for (int p = 0; p < result.Partitions.Count; p++)
+                {
+                    var s = result.Partitions[p];
+                    stderr.WriteLine($"cluster: partition {p} ended on silo {s.Silo}: {s.Exchanges:N0} exchanges, replayed {s.Replayed} entries at its last activation, busy {s.BusyMs / 1000.0:F1} s");
+                }
             }
+            long rejected = result.Partitions.Sum(s => s.RejectedEntries + s.RejectedLines);
+            if (rejected > 0)
+                stderr.WriteLine($"warning: the cluster skipped {rejected} log entries and lines that did not decode on the silos (client and silo versions differ?); see the silos' logs");
+            if (reader.LinesRead > 0 && reader.Exchanges == 0)
+                stderr.WriteLine("warning: no line of the input was a valid exchange; see docs/exchange-log.md for the format");
+            return (result.Findings, ExitCodes.Ok);
+        }
+        catch (InvalidOperationException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return (null, ExitCodes.Usage);
         }
     }
 }

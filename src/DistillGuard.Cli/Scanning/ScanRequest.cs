@@ -27,4 +27,6 @@ internal sealed record ScanRequest
     public string? Job { get; init; }
     /// <summary>Batches analysed ahead by the cluster's analysis workers (<c>--analysis-window</c>); 0 = the detector analyses.</summary>
     public int AnalysisWindow { get; init; } = 4;
+    /// <summary>Partitions of a partitioned cluster scan (<c>--partitions</c>, with <c>--cluster --order-independent</c>); 0 = one per live silo.</summary>
+    public int Partitions { get; init; }
 }

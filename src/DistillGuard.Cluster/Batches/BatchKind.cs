@@ -14,4 +14,11 @@ public enum BatchKind : byte
 
     /// <summary>A recomputation of every community asked for by an analyst (<c>/admin/recompute</c>); no payload.</summary>
     Recompute = 4,
+
+    /// <summary>
+    /// A piece of the merged census of a partitioned scan (<see cref="Partitions.IPartitionGrain"/>): a slice of
+    /// <see cref="Core.Engine.LogCensus.ToBytes"/>, whose total length is the entry's <see cref="ExchangeBatch.Count"/>;
+    /// only partition detectors take it.
+    /// </summary>
+    Census = 5,
 }

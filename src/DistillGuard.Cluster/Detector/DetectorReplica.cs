@@ -72,6 +72,7 @@ public sealed class DetectorReplica
             return null;
         }
         if (!Enum.IsDefined(entry.Kind)) return $"unknown entry kind {entry.Kind}";
+        if (entry.Kind == BatchKind.Census) return "census entries belong to a partition detector of a partitioned scan, not to a detector";
         return Engine is null ? "the detector's log does not start with its settings (a live writer calls Open first)" : null;
     }
 

@@ -25,6 +25,18 @@ public sealed record DetectorSettings
     /// </summary>
     public byte[]? Reference { get; init; }
 
+    /// <summary>
+    /// For a partition detector of a partitioned scan (<see cref="Partitions.IPartitionGrain"/>): the number of
+    /// partitions the scan's accounts are split into; 0 for a detector.
+    /// </summary>
+    public int Partitions { get; init; }
+
+    /// <summary>For a partition detector: which partition it is, 0 to <see cref="Partitions"/> − 1.</summary>
+    public int Partition { get; init; }
+
+    /// <summary>For a partition detector: the census's counters per row (<see cref="Core.Engine.LogCensus"/>), the same for every partition.</summary>
+    public int CensusWidth { get; init; }
+
     /// <summary>A 64-bit id of <see cref="Reference"/> (XxHash64), 0 for the built-in index: analysis workers cache indexes by it.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public ulong ReferenceId => Reference is null ? 0 : Math.Max(1, System.IO.Hashing.XxHash64.HashToUInt64(Reference));

@@ -53,6 +53,7 @@ public static class SiloSetup
                 o.NumVotesForDeathDeclaration = 1;
             });
         }
+        silo.AddPartitionPlacement();
         if (certificate is not null) silo.UseTls(certificate, o => ClusterTls.Configure(o, certificate));
         if (settings.UsesPostgres)
         {
@@ -68,4 +69,8 @@ public static class SiloSetup
         }
         return silo;
     }
+
+    /// <summary>Registers the placement of partition detectors (<see cref="Partitions.PartitionPlacement"/>); every silo hosting them needs it.</summary>
+    public static ISiloBuilder AddPartitionPlacement(this ISiloBuilder silo) =>
+        silo.AddPlacementDirector<Partitions.PartitionPlacement, Partitions.PartitionPlacementDirector>();
 }

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using DistillGuard.Cluster.Batches;
+using DistillGuard.Cluster.Detector;
+using DistillGuard.Cluster.Log;
+using Microsoft.Extensions.Logging;
+
+namespace DistillGuard.Cluster.Partitions;
+
+/// <summary>
+/// The partition detector grain (<see cref="IPartitionGrain"/>): a <see cref="PartitionReplica"/> whose log lives in
+/// <see cref="IDetectorLog"/>, like a detector's. On activation it replays the first pass from its log; the second
+/// pass runs in steps (<see cref="Prepare"/>) and reads the log again. Placed by <see cref="PartitionPlacement"/>, so
+/// that a scan's partitions spread over the live silos.
+/// </summary>
+[PartitionPlacement]
+public sealed class PartitionGrain : Grain, IPartitionGrain
+{
+    /// <summary>Largest slice of census or state sent in one message, in bytes.</summary>
+    public const int ChunkBytes = 4 << 20;
+
+    /// <summary>How long one <see cref="Prepare"/> call works before it returns (it finishes the log entry it is in).</summary>
+    public static readonly TimeSpan StepBudget = TimeSpan.FromSeconds(1);
+
+    private readonly IDetectorLog _log;
+    private readonly ILogger<PartitionGrain> _logger;
+    private readonly string _silo;
+    private readonly PartitionReplica _replica = new();
+    private IAsyncEnumerator<byte[]>? _secondPass;
+    private long _replayed, _replayMs, _busy;
+
+    /// <summary>Created by Orleans.</summary>
+    public PartitionGrain(IDetectorLog log, ILogger<PartitionGrain> logger, ILocalSiloDetails silo)
+    {
+        _log = log;
+        _logger = logger;
+        _silo = silo.SiloAddress.ToParsableString();
+    }
+
+    private string Key => this.GetPrimaryKeyString();
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        await foreach (var bytes in _log.ReadAsync(Key, cancellationToken))
+        {
+            _replica.Apply(ExchangeBatchCodec.Decode(bytes));
+            _replayed++;
+        }
+        _replayMs = clock.ElapsedMilliseconds;
+        _logger.LogInformation("partition {Partition} activated on silo {Silo}: replayed {Entries} log entries ({Exchanges} exchanges) in {Ms} ms",
+            Key, _silo, _replayed, _replica.Exchanges, _replayMs);
+    }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_secondPass is not null) await _secondPass.DisposeAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task<long> Submit(ExchangeBatch entry)
+    {
+        if (entry.Sequence < _replica.Applied) return _replica.Applied; // already in the log: a retry
+        if (_replica.Validate(entry) is { } problem) throw new InvalidOperationException($"partition {Key}: {problem}");
+        var appended = _log.AppendAsync(Key, entry.Sequence, ExchangeBatchCodec.Encode(entry), DetectorGrain.ScanLogExpiry);
+        long t0 = Stopwatch.GetTimestamp();
+        try
+        {
+            _replica.Apply(entry);
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+        finally
+        {
+            _busy += Stopwatch.GetTimestamp() - t0;
+        }
+        bool ok;
+        try
+        {
+            ok = await appended;
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+        if (!ok)
+        {
+            DeactivateOnIdle();
+            throw new DetectorConflictException($"partition {Key}: its log was appended to by another activation; retry");
+        }
+        return _replica.Applied;
+    }
+
+    /// <inheritdoc />
+    public Task<PartitionStatus> Status() => Task.FromResult(StatusNow());
+
+    private PartitionStatus StatusNow() => new()
+    {
+        Silo = _silo,
+        Applied = _replica.Applied,
+        Exchanges = _replica.Exchanges,
+        Replayed = _replayed,
+        ReplayMs = _replayMs,
+        HasCensus = _replica.Census is not null,
+        SecondPassRead = _replica.SecondPassRead,
+        CensusAt = _replica.CensusAt,
+        Prepared = _replica.State is not null,
+        StateBytes = _replica.State?.LongLength ?? 0,
+        RejectedEntries = _replica.RejectedEntries,
+        RejectedLines = _replica.RejectedLines,
+        BusyMs = (long)Stopwatch.GetElapsedTime(0, _busy).TotalMilliseconds,
+    };
+
+    /// <inheritdoc />
+    public Task<ByteChunk> CensusPart(long offset) => Task.FromResult(Slice(_replica.CensusPart(), offset));
+
+    /// <inheritdoc />
+    public async Task<PartitionStatus> Prepare()
+    {
+        if (_replica.State is not null) return StatusNow();
+        if (_replica.Census is null) throw new InvalidOperationException($"partition {Key}: its census is not complete ({_replica.LastRejection ?? "pieces missing"})");
+        long t0 = Stopwatch.GetTimestamp();
+        try
+        {
+            if (_secondPass is null)
+            {
+                _replica.BeginSecondPass();
+                _secondPass = _log.ReadAsync(Key).GetAsyncEnumerator();
+            }
+            while (!_replica.SecondPassDone && Stopwatch.GetElapsedTime(t0) < StepBudget)
+            {
+                if (!await _secondPass.MoveNextAsync())
+                    throw new InvalidOperationException($"partition {Key}: its log ended after {_replica.SecondPassRead} entries, before its census at {_replica.CensusAt}");
+                _replica.ApplySecondPass(ExchangeBatchCodec.Decode(_secondPass.Current));
+            }
+            if (_replica.SecondPassDone)
+            {
+                await _secondPass.DisposeAsync();
+                _secondPass = null;
+                _replica.CompleteSecondPass();
+                _logger.LogInformation("partition {Partition} prepared on silo {Silo}: {Exchanges} exchanges, state {Bytes} bytes",
+                    Key, _silo, _replica.Exchanges, _replica.State!.Length);
+            }
+        }
+        catch (Exception e) when (e is not InvalidOperationException)
+        {
+            DeactivateOnIdle(); // a read failed midway: the next activation starts the second pass again
+            throw;
+        }
+        finally
+        {
+            _busy += Stopwatch.GetTimestamp() - t0;
+        }
+        return StatusNow();
+    }
+
+    /// <inheritdoc />
+    public Task<ByteChunk> State(long offset)
+    {
+        var state = _replica.State ?? throw new InvalidOperationException($"partition {Key} is not prepared");
+        return Task.FromResult(Slice(state, offset));
+    }
+
+    private static ByteChunk Slice(byte[] bytes, long offset)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, bytes.LongLength);
+        int length = (int)Math.Min(ChunkBytes, bytes.LongLength - offset);
+        return new ByteChunk { Total = bytes.LongLength, Bytes = bytes.AsSpan((int)offset, length).ToArray() };
+    }
+
+    /// <inheritdoc />
+    public async Task Delete()
+    {
+        await _log.DeleteAsync(Key);
+        DeactivateOnIdle();
+    }
+}
