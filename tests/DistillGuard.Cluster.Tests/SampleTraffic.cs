@@ -37,6 +37,35 @@ internal static class SampleTraffic
         return runner.Findings!;
     });
 
+    /// <summary>Findings of the real single-process order-independent scan (<c>scan --order-independent</c>), before redaction.</summary>
+    public static readonly Lazy<FindingsDocument> EmbeddedOrderIndependent = new(() =>
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) });
+        var runner = new ScanRunner(console, TextWriter.Null, TextWriter.Null, interactive: false);
+        int exit = runner.Run(new ScanRequest { Inputs = [Traffic], AccountsFile = Accounts, Quiet = true, Format = "json", OrderIndependent = true });
+        if (exit != 0) throw new InvalidOperationException($"embedded order-independent scan exited {exit}");
+        return runner.Findings!;
+    });
+
+    /// <summary>
+    /// The findings as JSON text without what a partitioned scan legitimately sees differently (docs/cluster.md): the
+    /// production time, each account's <c>first_flagged_at</c> and <c>first_suspicious_at</c> (streamed within its
+    /// partition) and the display texts of campaign indicators (the first text seen, in a partition). Everything else
+    /// stays: verdicts, scores, reasons, evidence, campaigns, indicator hashes, timelines.
+    /// </summary>
+    public static string CanonicalPartitioned(FindingsDocument doc)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(FindingsJson.ToUtf8Bytes(doc with { GeneratedAt = default }))!;
+        foreach (var account in node["accounts"]!.AsArray())
+        {
+            account!.AsObject().Remove("first_flagged_at");
+            account.AsObject().Remove("first_suspicious_at");
+        }
+        foreach (var campaign in node["campaigns"]!.AsArray())
+            foreach (var indicator in campaign!["indicators"]!.AsArray()) indicator!.AsObject().Remove("value");
+        return node.ToJsonString();
+    }
+
     /// <summary>The findings as JSON text, with the production time blanked (the only field that differs between two runs).</summary>
     public static string Canonical(FindingsDocument doc)
     {

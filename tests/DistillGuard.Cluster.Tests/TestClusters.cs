@@ -1,3 +1,4 @@
+using DistillGuard.Cluster.Hosting;
 using DistillGuard.Cluster.Log;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
@@ -53,6 +54,7 @@ internal static class TestClusters
         public void Configure(ISiloBuilder silo)
         {
             silo.Services.AddSingleton<IDetectorLog>(MemoryDetectorLog.Shared);
+            silo.AddPartitionPlacement();
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 o.ProbeTimeout = TimeSpan.FromSeconds(1);

@@ -33,8 +33,12 @@ public interface IPartitionGrain : IGrainWithStringKey
     /// <exception cref="InvalidOperationException">The merged census is not complete.</exception>
     Task<PartitionStatus> Prepare();
 
-    /// <summary>A slice of the partition's engine state (<see cref="Core.Engine.PartitionStateCodec"/>), from <paramref name="offset"/>.</summary>
-    /// <exception cref="InvalidOperationException">The partition is not prepared (<see cref="Prepare"/>).</exception>
+    /// <summary>
+    /// A slice of the partition's engine state (<see cref="Core.Engine.PartitionStateCodec"/>), from
+    /// <paramref name="offset"/>. A partition that is not prepared (it moved after <see cref="Prepare"/>) runs its whole
+    /// second pass first.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The merged census is not complete.</exception>
     Task<ByteChunk> State(long offset);
 
     /// <summary>Deletes the partition's log and deactivates it.</summary>

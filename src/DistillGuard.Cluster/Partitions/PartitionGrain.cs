@@ -160,10 +160,12 @@ public sealed class PartitionGrain : Grain, IPartitionGrain
     }
 
     /// <inheritdoc />
-    public Task<ByteChunk> State(long offset)
+    public async Task<ByteChunk> State(long offset)
     {
-        var state = _replica.State ?? throw new InvalidOperationException($"partition {Key} is not prepared");
-        return Task.FromResult(Slice(state, offset));
+        // A partition that moved after it was prepared (its silo was lost) has replayed its log, census included, but
+        // not the second pass: run it here, whole.
+        while (_replica.State is null) await Prepare();
+        return Slice(_replica.State, offset);
     }
 
     private static ByteChunk Slice(byte[] bytes, long offset)

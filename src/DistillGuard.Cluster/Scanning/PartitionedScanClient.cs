@@ -251,7 +251,8 @@ public sealed class PartitionedScanClient
                 {
                     await Submit(grains[p], p, batch, caller, stop.Token);
                     sequences[p] = batch.Sequence + 1;
-                    Progress?.Invoke(Interlocked.Add(ref exchanges, batch.Count));
+                    long acknowledged = Interlocked.Add(ref exchanges, batch.Count);
+                    Progress?.Invoke(acknowledged);
                 }
             }
             catch

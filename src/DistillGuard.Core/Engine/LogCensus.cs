@@ -157,7 +157,11 @@ public sealed class LogCensus
 
     private const uint Magic = 0x31434744; // "DGC1"
 
-    /// <summary>The census in binary form (for shipping between cluster nodes): shape, counters, models and issuers, exactly.</summary>
+    /// <summary>
+    /// The census in binary form (for shipping between cluster nodes): shape, counters, models and issuers, exactly.
+    /// Canonical: models and issuers are written in key order, so censuses with the same content (a census of a whole
+    /// log, or the merge of its partitions' censuses) give the same bytes.
+    /// </summary>
     public byte[] ToBytes()
     {
         using var stream = new MemoryStream();
@@ -170,13 +174,14 @@ public sealed class LogCensus
             w.Write(StreamStartMs);
             w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_counters.AsSpan()));
             w.Write(_modelFirstSeen.Count);
-            foreach (var (model, first) in _modelFirstSeen)
+            // Models and issuers in key order: the same census gives the same bytes however it was gathered or merged.
+            foreach (var (model, first) in _modelFirstSeen.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
                 PartitionStateCodec.WriteText(w, model);
                 w.Write(first);
             }
             w.Write(_issuers.Count);
-            foreach (var (signature, issuer) in _issuers)
+            foreach (var (signature, issuer) in _issuers.OrderBy(kv => kv.Key))
             {
                 w.Write(signature);
                 w.Write(issuer);

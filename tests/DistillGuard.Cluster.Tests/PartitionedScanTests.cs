@@ -1,0 +1,120 @@
+using DistillGuard.Cluster.Detector;
+using DistillGuard.Cluster.Log;
+using DistillGuard.Cluster.Partitions;
+using DistillGuard.Cluster.Scanning;
+using DistillGuard.Cli.Scanning;
+using DistillGuard.Core.Findings;
+using DistillGuard.Ingest.Readers;
+using Orleans.TestingHost;
+
+namespace DistillGuard.Cluster.Tests;
+
+/// <summary>
+/// The partitioned, order-independent cluster scan (<see cref="PartitionedScanClient"/>) against the single-process
+/// <c>scan --order-independent</c> of the same log, on TestingHost silos.
+/// </summary>
+public sealed class PartitionedScanTests(ITestOutputHelper output)
+{
+    private static async Task<PartitionedScanResult> Scan(TestCluster cluster, string job, int partitions, Action<string>? phase = null)
+    {
+        var reader = new ExchangeLogReader(SampleTraffic.Sources);
+        var errors = new List<string>();
+        var client = new PartitionedScanClient(cluster.Client)
+        {
+            BatchLines = 128,
+            CallTimeout = TimeSpan.FromSeconds(3),
+            Phase = phase,
+        };
+        var result = await client.ScanAsync(job, partitions, new DetectorSettings(), ScanRunner.CensusWidth(SampleTraffic.Sources), SampleTraffic.AccountList(),
+            reader, e => errors.Add(e.ToString()), () => SampleTraffic.InputOf(reader, errors), includeBenign: false, TestContext.Current.CancellationToken);
+        Assert.Empty(errors);
+        return result;
+    }
+
+    private static void AssertSameAsOrderIndependentScan(FindingsDocument actual)
+    {
+        var expected = SampleTraffic.EmbeddedOrderIndependent.Value;
+        Assert.True(expected.Summary.AccountsAttack > 100, $"{expected.Summary.AccountsAttack} accounts at attack");
+        Assert.True(expected.Campaigns.Count(c => c.AccountIds.Count > 1) >= 5);
+        // The same accounts flagged and the same campaign membership …
+        Assert.Equal(
+            expected.Accounts.Select(a => (a.AccountId, a.Verdict, a.CampaignId)).OrderBy(t => t.AccountId, StringComparer.Ordinal),
+            actual.Accounts.Select(a => (a.AccountId, a.Verdict, a.CampaignId)).OrderBy(t => t.AccountId, StringComparer.Ordinal));
+        Assert.Equal(
+            expected.Campaigns.Select(c => (c.CampaignId, string.Join(",", c.AccountIds.Order(StringComparer.Ordinal)))),
+            actual.Campaigns.Select(c => (c.CampaignId, string.Join(",", c.AccountIds.Order(StringComparer.Ordinal)))));
+        // … and every other field but the streamed first_* times and indicator display texts.
+        Assert.Equal(SampleTraffic.CanonicalPartitioned(expected), SampleTraffic.CanonicalPartitioned(actual));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public async Task Partitions_on_three_silos_give_the_findings_of_the_single_process_order_independent_scan(int partitions)
+    {
+        var cluster = await TestClusters.StartAsync(3);
+        await using var stop = cluster.StopOnDispose();
+        string job = $"partitioned-{partitions}";
+        var result = await Scan(cluster, job, partitions);
+
+        Assert.Equal(7963, result.Findings.Input.Exchanges);
+        AssertSameAsOrderIndependentScan(result.Findings);
+        Assert.Equal(partitions, result.Partitions.Count);
+        Assert.Equal(7963, result.Partitions.Sum(p => p.Exchanges));
+        // Partition i lives on the (i mod 3)-th silo in address order.
+        var silos = cluster.Silos.Select(s => s.SiloAddress.ToParsableString()).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(Enumerable.Range(0, partitions).Select(p => silos[p % 3]), result.Partitions.Select(p => p.Silo));
+        // The logs are deleted once the findings are built.
+        for (int p = 0; p < partitions; p++)
+            await foreach (var _ in MemoryDetectorLog.Shared.ReadAsync(IPartitionGrain.KeyOf(job, p), TestContext.Current.CancellationToken)) Assert.Fail($"partition {p}'s log was not deleted");
+        output.WriteLine($"{partitions} partitions: census {result.CensusBytes} B, states {result.StateBytes} B, {result.Entries} entries");
+    }
+
+    [Fact]
+    public async Task Killing_a_partitions_silo_during_the_second_pass_loses_nothing()
+    {
+        var cluster = await TestClusters.StartAsync(3);
+        await using var stop = cluster.StopOnDispose();
+        const string job = "partitioned-failover";
+        // A partition on a secondary silo (the primary hosts the TestingHost's membership table and must stay).
+        var silos = cluster.Silos.OrderBy(s => s.SiloAddress.ToParsableString(), StringComparer.Ordinal).ToArray();
+        int victim = Array.FindIndex(silos, s => s != cluster.Primary);
+        var host = silos[victim];
+
+        Task? kill = null;
+        var result = await Scan(cluster, job, partitions: 3, phase: phase =>
+        {
+            if (phase == "second pass") kill = Task.Run(() => cluster.KillSiloAsync(host));
+        });
+        Assert.NotNull(kill);
+        await kill;
+
+        var moved = result.Partitions[victim];
+        Assert.NotEqual(host.SiloAddress.ToParsableString(), moved.Silo);
+        Assert.True(moved.Replayed > 5, $"the partition's new activation replayed {moved.Replayed} entries");
+        AssertSameAsOrderIndependentScan(result.Findings);
+        output.WriteLine($"killed {host.SiloAddress}; partition {victim} moved to {moved.Silo}, replayed {moved.Replayed} entries in {moved.ReplayMs} ms; {result.Retries} retried calls");
+    }
+
+    [Fact]
+    public async Task A_detector_refuses_census_entries_and_a_used_job_name_is_refused()
+    {
+        var cluster = await TestClusters.StartAsync(1);
+        await using var stop = cluster.StopOnDispose();
+        var detector = cluster.Client.GetGrain<IDetectorGrain>("not-a-partition");
+        await detector.Submit(new Batches.ExchangeBatch { Kind = Batches.BatchKind.Settings, Sequence = 0, Count = 1, Payload = new DetectorSettings().ToJson() });
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            detector.Submit(new Batches.ExchangeBatch { Kind = Batches.BatchKind.Census, Sequence = 1, Count = 1, Payload = [0] }));
+        Assert.Contains("partition detector", refused.Message);
+
+        var partition = cluster.Client.GetGrain<IPartitionGrain>(IPartitionGrain.KeyOf("used", 1));
+        await partition.Submit(new Batches.ExchangeBatch
+        {
+            Kind = Batches.BatchKind.Settings, Sequence = 0, Count = 1, Payload = PartitionReplica.SettingsFor(new DetectorSettings(), 1, 2, 1 << 10).ToJson(),
+        });
+        var used = await Assert.ThrowsAsync<InvalidOperationException>(() => Scan(cluster, "used", partitions: 2));
+        Assert.Contains("already holds 1 log entries", used.Message);
+        await partition.Delete();
+    }
+}
