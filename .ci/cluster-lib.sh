@@ -94,3 +94,27 @@ chat_status() {
   curl -s -o /dev/null -w '%{http_code}' "$1/v1/chat/completions" -H "Authorization: Bearer $2" \
     -H "content-type: application/json" -d '{"model":"m","messages":[{"role":"user","content":"hello"}]}'
 }
+
+# check_partitioned_findings SCAN-PID SCAN-STDERR PARTITION EMBEDDED-OI-FINDINGS CLUSTER-FINDINGS: a partitioned scan
+# (scan --cluster --order-independent) must end well, after partition PARTITION moved and replayed its log, with
+# findings equal to the single-process `scan --order-independent` in everything but generated_at, the streamed
+# first_flagged_at / first_suspicious_at and campaign indicators' display texts (docs/cluster.md).
+check_partitioned_findings() {
+  local status proj='del(.generated_at) | del(.accounts[].first_flagged_at, .accounts[].first_suspicious_at) | del(.campaigns[].indicators[].value)'
+  wait "$1"; status=$?
+  cat "$2"
+  [ $status -eq 0 ] || { echo "scan --cluster --order-independent exited $status"; return 1; }
+  grep -qP "partition $3 ended on silo .*replayed [1-9][0-9]* entries" "$2" || { echo "partition $3 did not move and replay its log"; return 1; }
+  diff <(jq -S "$proj" "$4") <(jq -S "$proj" "$5") > "$work/diff.txt" \
+    || { echo "findings differ from the single-process order-independent scan:"; head -40 "$work/diff.txt"; return 1; }
+  echo "findings equal to scan --order-independent ($(jq '.summary.accounts_attack' "$4") accounts at attack, $(jq '.campaigns | length' "$4") campaigns)"
+}
+
+# partition_port SCAN-STDERR PARTITION: waits for a running partitioned scan to name its partitions' silos and prints the port of PARTITION's.
+partition_port() {
+  for _ in $(seq 300); do grep -q "partitions on silos" "$1" && break; sleep 0.1; done
+  local port
+  port=$(grep -oP "p$2@127\.0\.0\.1:\K[0-9]+" "$1" | head -1)
+  [ -n "$port" ] || { echo "the scan did not report where partition $2 is:" >&2; cat "$1" >&2; return 1; }
+  echo "$port"
+}
