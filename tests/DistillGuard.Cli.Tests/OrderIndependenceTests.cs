@@ -37,12 +37,26 @@ public sealed class OrderIndependenceTests(SimulatedTraffic sim, ITestOutputHelp
         Assert.Contains("reads the log twice", run.Stderr);
     }
 
-    [Fact]
-    public void It_is_refused_with_cluster()
+    [Theory]
+    [InlineData("--partitions 3", "--partitions applies only with --cluster --order-independent")]
+    [InlineData("--cluster --redis 127.0.0.1:1 --partitions 3", "--partitions applies only with --cluster --order-independent")]
+    [InlineData("--cluster --redis 127.0.0.1:1 --order-independent --partitions 0", "--partitions 0: expected 1 to 1024")]
+    [InlineData("--cluster --redis 127.0.0.1:1 --order-independent --analysis-window 2", "--analysis-window does not apply with --order-independent")]
+    public void Partitioned_cluster_options_are_checked(string options, string error)
     {
-        var run = CliRunner.Run("scan", sim.Slice, "--order-independent", "--cluster", "--redis", "127.0.0.1:1");
+        var run = CliRunner.Run(["scan", sim.Slice, .. options.Split(' ')]);
         Assert.Equal(2, run.Exit);
-        Assert.Contains("--order-independent is not available with --cluster", run.Stderr);
+        Assert.Contains(error, run.Stderr);
+    }
+
+    [Fact]
+    public void Standard_input_is_refused_with_cluster_before_connecting()
+    {
+        var empty = Path.Combine(sim.Dir, "empty-cluster.jsonl");
+        File.WriteAllText(empty, "");
+        var run = CliRunner.RunWithInput(empty, "scan", "-", "--order-independent", "--cluster", "--redis", "127.0.0.1:1", "--quiet");
+        Assert.Equal(2, run.Exit);
+        Assert.Contains("give files, not standard input", run.Stderr);
     }
 
     private FindingsDocument Scan(string traffic, string name)

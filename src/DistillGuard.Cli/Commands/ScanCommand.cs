@@ -68,6 +68,8 @@ internal static class ScanCommand
                 result.AddError("--redis, --postgres, --cluster-id, --tls-cert, --fast-failure-detection and --job apply only with --cluster");
             if (result.GetResult(partitions) is not null && !(result.GetValue(onCluster) && result.GetValue(orderIndependent)))
                 result.AddError("--partitions applies only with --cluster --order-independent");
+            if (result.GetResult(window) is not null && result.GetValue(onCluster) && result.GetValue(orderIndependent))
+                result.AddError("--analysis-window does not apply with --order-independent: each partition analyses its own exchanges");
             if (result.GetResult(partitions) is not null && result.GetValue(partitions) is < 1 or > 1024)
                 result.AddError($"--partitions {result.GetValue(partitions)}: expected 1 to 1024");
         });
