@@ -81,7 +81,7 @@ internal static class SiloCommand
             builder.UseOrleans(silo => silo.UseDistillGuardCluster(settings, ip, result.GetValue(siloPort), result.GetValue(gatewayPort), certificate));
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
             if (httpUrl is not null)
-                builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter("DistillGuard.Cluster", "Microsoft.Orleans").AddPrometheusExporter());
+                builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(DistillGuard.Cluster.Hosting.ClusterMetrics.MeterName, "Microsoft.Orleans").AddPrometheusExporter());
             try
             {
                 await using var host = builder.Build();

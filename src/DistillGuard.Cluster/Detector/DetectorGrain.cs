@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Text.Json;
 using DistillGuard.Cluster.Batches;
 using DistillGuard.Cluster.Log;
@@ -19,10 +18,6 @@ namespace DistillGuard.Cluster.Detector;
 [CollectionAgeLimit(AlwaysActive = true)]
 public sealed class DetectorGrain : Grain, IDetectorGrain
 {
-    private static readonly Meter Meter = new("DistillGuard.Cluster");
-    private static readonly Counter<long> ExchangesApplied = Meter.CreateCounter<long>("distillguard.detector.exchanges", "{exchange}", "Exchanges applied by detector grains on this silo.");
-    private static readonly Counter<long> EntriesReplayed = Meter.CreateCounter<long>("distillguard.detector.replayed_entries", "{entry}", "Log entries replayed by detector activations on this silo.");
-
     private readonly IDetectorLog _log;
     private readonly ILogger<DetectorGrain> _logger;
     private readonly string _silo;
@@ -57,7 +52,7 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
             _replayed++;
         }
         _replayMs = clock.ElapsedMilliseconds;
-        if (_replayed > 0) EntriesReplayed.Add(_replayed);
+        if (_replayed > 0) Hosting.ClusterMetrics.DetectorReplayedEntries.Add(_replayed);
         _logger.LogInformation("detector {Detector} activated on silo {Silo}: replayed {Entries} log entries ({Exchanges} exchanges) in {Ms} ms",
             Key, _silo, _replayed, _replica.Exchanges, _replayMs);
     }
@@ -203,7 +198,7 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
             DeactivateOnIdle();
             throw new DetectorConflictException($"detector {Key}: its log was appended to by another activation; retry");
         }
-        ExchangesApplied.Add(_replica.Exchanges - before);
+        Hosting.ClusterMetrics.DetectorExchanges.Add(_replica.Exchanges - before);
     }
 
     /// <inheritdoc />

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using DistillGuard.Cluster.Batches;
 using DistillGuard.Cluster.Detector;
+using DistillGuard.Cluster.Hosting;
 using DistillGuard.Cluster.Log;
 using Microsoft.Extensions.Logging;
 
@@ -48,6 +49,7 @@ public sealed class PartitionGrain : Grain, IPartitionGrain
             _replayed++;
         }
         _replayMs = clock.ElapsedMilliseconds;
+        if (_replayed > 0) ClusterMetrics.PartitionReplayedEntries.Add(_replayed);
         _logger.LogInformation("partition {Partition} activated on silo {Silo}: replayed {Entries} log entries ({Exchanges} exchanges) in {Ms} ms",
             Key, _silo, _replayed, _replica.Exchanges, _replayMs);
     }
@@ -64,10 +66,11 @@ public sealed class PartitionGrain : Grain, IPartitionGrain
         if (entry.Sequence < _replica.Applied) return _replica.Applied; // already in the log: a retry
         if (_replica.Validate(entry) is { } problem) throw new InvalidOperationException($"partition {Key}: {problem}");
         var appended = _log.AppendAsync(Key, entry.Sequence, ExchangeBatchCodec.Encode(entry), DetectorGrain.ScanLogExpiry);
-        long t0 = Stopwatch.GetTimestamp();
+        long t0 = Stopwatch.GetTimestamp(), before = _replica.Exchanges;
         try
         {
             _replica.Apply(entry);
+            ClusterMetrics.PartitionExchanges.Add(_replica.Exchanges - before);
         }
         catch
         {
@@ -137,6 +140,7 @@ public sealed class PartitionGrain : Grain, IPartitionGrain
                 if (!await _secondPass.MoveNextAsync())
                     throw new InvalidOperationException($"partition {Key}: its log ended after {_replica.SecondPassRead} entries, before its census at {_replica.CensusAt}");
                 _replica.ApplySecondPass(ExchangeBatchCodec.Decode(_secondPass.Current));
+                ClusterMetrics.PartitionSecondPassEntries.Add(1);
             }
             if (_replica.SecondPassDone)
             {
