@@ -117,14 +117,21 @@ public sealed class PartitionReplicaTests
         Assert.Contains("power of two", r.Validate(Settings(PartitionReplica.SettingsFor(new DetectorSettings(), 0, 2, 1000))));
         Assert.Contains("not the settings of a partition detector", r.Validate(Settings(PartitionReplica.SettingsFor(new DetectorSettings(), 2, 2, Width))));
         Assert.Contains("does not start with its settings", r.Validate(new ExchangeBatch { Kind = BatchKind.Exchanges, Sequence = 0 }));
+        // Regression: a reference index that does not load was accepted into the log; the partition then had settings
+        // but no engine, and its next exchange entry (already appended) broke every replay.
+        Assert.Contains("reference", r.Validate(Settings(PartitionReplica.SettingsFor(new DetectorSettings { Reference = [1, 2, 3, 4] }, 0, 2, Width))),
+            StringComparison.OrdinalIgnoreCase);
         r.Apply(Settings(PartitionReplica.SettingsFor(new DetectorSettings(), 1, 2, 1 << 10)));
         Assert.Contains("entry 3 when entry 1 is next", r.Validate(new ExchangeBatch { Kind = BatchKind.Exchanges, Sequence = 3 }));
         Assert.Contains("not recomputed", r.Validate(new ExchangeBatch { Kind = BatchKind.Recompute, Sequence = 1 }));
         Assert.Throws<InvalidOperationException>(r.BeginSecondPass);
 
         var census = new LogCensus(1 << 10).ToBytes();
-        Assert.Contains("census's length", r.Validate(new ExchangeBatch { Kind = BatchKind.Census, Sequence = 1, Count = 0 }));
+        Assert.Contains("census length 0: expected 1 to", r.Validate(new ExchangeBatch { Kind = BatchKind.Census, Sequence = 1, Count = 0 }));
         Assert.Contains("overflows", r.Validate(new ExchangeBatch { Kind = BatchKind.Census, Sequence = 1, Count = 10, Payload = new byte[11] }));
+        // Regression: a census length without bound was accepted, and allocating it failed at every replay.
+        Assert.Contains("census length 2147483647", r.Validate(new ExchangeBatch { Kind = BatchKind.Census, Sequence = 1, Count = int.MaxValue, Payload = [1] }));
+        Assert.Contains("empty census piece", r.Validate(new ExchangeBatch { Kind = BatchKind.Census, Sequence = 1, Count = 10, Payload = [] }));
         r.Apply(new ExchangeBatch { Kind = BatchKind.Census, Sequence = 1, Count = census.Length, Payload = census[..100] });
         Assert.Contains("earlier pieces said", r.Validate(new ExchangeBatch { Kind = BatchKind.Census, Sequence = 2, Count = census.Length + 1, Payload = [1] }));
         Assert.Contains("accepts no more", r.Validate(new ExchangeBatch { Kind = BatchKind.Exchanges, Sequence = 2 }));

@@ -158,7 +158,17 @@ internal static class ClusterScan
     {
         int partitions = request.Partitions;
         if (partitions == 0)
-            partitions = Math.Max(1, cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).GetAwaiter().GetResult().Count);
+        {
+            try
+            {
+                partitions = Math.Max(1, cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(ConnectTimeout, cancel).GetAwaiter().GetResult().Count);
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                stderr.WriteLine($"error: cannot count the cluster's live silos ({e.Message}); give --partitions N");
+                return (null, ExitCodes.Usage);
+            }
+        }
         var clock = Stopwatch.StartNew();
         double lastProgress = 0;
         var client = new PartitionedScanClient(cluster, line => stderr.WriteLine("cluster: " + line))

@@ -35,10 +35,9 @@ public interface IPartitionGrain : IGrainWithStringKey
 
     /// <summary>
     /// A slice of the partition's engine state (<see cref="Core.Engine.PartitionStateCodec"/>), from
-    /// <paramref name="offset"/>. A partition that is not prepared (it moved after <see cref="Prepare"/>) runs its whole
-    /// second pass first.
+    /// <paramref name="offset"/>; <see cref="ByteChunk.NotPrepared"/> if the partition is not prepared (it moved or was
+    /// collected after <see cref="Prepare"/>: call <see cref="Prepare"/> again until it is).
     /// </summary>
-    /// <exception cref="InvalidOperationException">The merged census is not complete.</exception>
     Task<ByteChunk> State(long offset);
 
     /// <summary>Deletes the partition's log and deactivates it.</summary>
@@ -57,6 +56,9 @@ public sealed record ByteChunk
 
     /// <summary>The slice.</summary>
     [Id(1)] public byte[] Bytes { get; init; } = [];
+
+    /// <summary>The answer of a partition asked for its state before it is prepared (<see cref="Total"/> −1).</summary>
+    public static ByteChunk NotPrepared { get; } = new() { Total = -1 };
 }
 
 /// <summary>Where a partition detector lives and how far it got.</summary>

@@ -14,6 +14,7 @@ namespace DistillGuard.Cluster.Partitions;
 /// that a scan's partitions spread over the live silos.
 /// </summary>
 [PartitionPlacement]
+[CollectionAgeLimit(Minutes = 60)] // a prepared partition waits while the others finish; one collected anyway is prepared again
 public sealed class PartitionGrain : Grain, IPartitionGrain
 {
     /// <summary>Largest slice of census or state sent in one message, in bytes.</summary>
@@ -164,13 +165,10 @@ public sealed class PartitionGrain : Grain, IPartitionGrain
     }
 
     /// <inheritdoc />
-    public async Task<ByteChunk> State(long offset)
-    {
-        // A partition that moved after it was prepared (its silo was lost) has replayed its log, census included, but
-        // not the second pass: run it here, whole.
-        while (_replica.State is null) await Prepare();
-        return Slice(_replica.State, offset);
-    }
+    public Task<ByteChunk> State(long offset) =>
+        // A partition that moved after it was prepared (its silo was lost, or it was collected) has replayed its log,
+        // census included, but not its second pass: the client prepares it again, in short steps.
+        Task.FromResult(_replica.State is { } state ? Slice(state, offset) : ByteChunk.NotPrepared);
 
     private static ByteChunk Slice(byte[] bytes, long offset)
     {

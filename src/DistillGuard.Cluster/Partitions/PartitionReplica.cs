@@ -74,6 +74,17 @@ public sealed class PartitionReplica
     /// <summary>Accounts in the partition's state (after <see cref="CompleteSecondPass"/>).</summary>
     public int StateAccounts { get; private set; }
 
+    /// <summary>Largest census width (counters per row) a partition accepts.</summary>
+    public const int MaxCensusWidth = 1 << 30;
+
+    /// <summary>
+    /// The largest merged census a partition with census width <paramref name="width"/> accepts, in bytes: the header,
+    /// up to 8 rows of 2-bit counters, <see cref="LogCensus.SignatureCapacity"/> issuers and
+    /// <see cref="Core.Registries.ModelRegistry.Capacity"/> models of up to 4 KiB of name each.
+    /// </summary>
+    public static long MaxCensusBytes(int width) =>
+        64 + (long)width * 8 / 4 + 4 + 16L * LogCensus.SignatureCapacity + 4 + Core.Registries.ModelRegistry.Capacity * (8L + 5 + 4096);
+
     /// <summary>
     /// Why <paramref name="entry"/> cannot be the next entry of the log, or null if it can. Hosts check this before they
     /// append, so that the log never holds an entry that would stop every replay.
@@ -96,18 +107,28 @@ public sealed class PartitionReplica
             }
             if (settings.Partitions < 1 || settings.Partition < 0 || settings.Partition >= settings.Partitions)
                 return $"partition {settings.Partition} of {settings.Partitions}: not the settings of a partition detector";
-            return settings.CensusWidth < 64 || !System.Numerics.BitOperations.IsPow2(settings.CensusWidth)
-                ? $"census width {settings.CensusWidth}: a partition detector's settings need a power of two of at least 64"
-                : null;
+            if (settings.CensusWidth < 64 || settings.CensusWidth > MaxCensusWidth || !System.Numerics.BitOperations.IsPow2(settings.CensusWidth))
+                return $"census width {settings.CensusWidth}: a partition detector's settings need a power of two from 64 to 2^30";
+            try
+            {
+                settings.ToEngineOptions(); // (a reference index that does not load would leave the partition without an engine)
+            }
+            catch (InvalidDataException e)
+            {
+                return "the settings' reference index does not load: " + e.Message;
+            }
+            return null;
         }
-        if (Settings is null) return "the partition's log does not start with its settings";
+        if (Engine is null && State is null) return "the partition's log does not start with its settings";
         switch (entry.Kind)
         {
             case BatchKind.Accounts or BatchKind.Exchanges when CensusAt >= 0:
                 return "the partition has its census; it accepts no more accounts or exchanges";
             case BatchKind.Census:
                 if (Census is not null) return "the partition's census is complete";
-                if (entry.Count <= 0) return "a census entry gives the census's length in bytes as its count";
+                if (entry.Count <= 0 || entry.Count > MaxCensusBytes(Settings!.CensusWidth))
+                    return $"census length {entry.Count}: expected 1 to {MaxCensusBytes(Settings!.CensusWidth)} bytes for census width {Settings.CensusWidth}";
+                if (entry.Payload.Length == 0) return "an empty census piece";
                 if (_censusBytes is not null && entry.Count != _censusBytes.Length) return $"census length {entry.Count}, but earlier pieces said {_censusBytes.Length}";
                 if (_censusFilled + (long)entry.Payload.Length > entry.Count) return $"census piece of {entry.Payload.Length} bytes overflows the census's {entry.Count} bytes";
                 return null;
@@ -132,10 +153,11 @@ public sealed class PartitionReplica
             switch (entry.Kind)
             {
                 case BatchKind.Settings:
-                    Settings = DetectorSettings.FromJson(entry.Payload);
-                    Engine = new DetectionEngine(Settings.ToEngineOptions());
+                    var settings = DetectorSettings.FromJson(entry.Payload);
+                    Engine = new DetectionEngine(settings.ToEngineOptions());
                     _analyzer = Engine.CreateAnalyzer();
-                    _part = new LogCensus(Settings.CensusWidth);
+                    _part = new LogCensus(settings.CensusWidth);
+                    Settings = settings;
                     break;
                 case BatchKind.Accounts:
                     Accounts += ReadAccounts(entry).Length;

@@ -107,7 +107,8 @@ public sealed class ClusterScanClient
             }
             catch (Exception e)
             {
-                batches.Writer.Complete(e);
+                // (ReadAllAsync rethrows this exception as it is.)
+                batches.Writer.Complete(e as OperationCanceledException ?? (Exception)new InvalidOperationException("reading the exchange log failed: " + e.Message, e));
             }
         }, stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
@@ -137,10 +138,6 @@ public sealed class ClusterScanClient
                 while (ahead.Count > Math.Max(0, AnalysisWindow)) await SubmitOldest();
             }
             while (ahead.Count > 0) await SubmitOldest();
-        }
-        catch (ChannelClosedException e) when (e.InnerException is not null)
-        {
-            throw new InvalidOperationException("reading the exchange log failed: " + e.InnerException.Message, e.InnerException);
         }
         finally
         {

@@ -15,7 +15,7 @@ namespace DistillGuard.Cluster.Scanning;
 
 /// <summary>What a partitioned cluster scan returns besides the findings.</summary>
 /// <param name="Findings">The findings of the merged partitions (not yet redacted).</param>
-/// <param name="Partitions">Each partition's status once prepared: the silo it ended on and what it replayed.</param>
+/// <param name="Partitions">Each partition's status once its state was fetched: the silo it ended on and what it replayed.</param>
 /// <param name="Retries">Calls retried after a transient failure (a lost silo, a timeout).</param>
 /// <param name="Entries">Log entries sent, over all partitions.</param>
 /// <param name="CensusBytes">Size of the merged census sent to every partition, in bytes.</param>
@@ -120,7 +120,17 @@ public sealed class PartitionedScanClient
         for (int p = 0; p < partitions; p++)
         {
             var g = grains[p];
-            var part = LogCensus.FromBytes(await Fetch(offset => g.CensusPart(offset), $"partition {p}: census part", caller, cancel));
+            var bytes = await Fetch(offset => g.CensusPart(offset), $"partition {p}: census part", caller, cancel)
+                ?? throw new InvalidOperationException($"partition {p}: no census part");
+            LogCensus part;
+            try
+            {
+                part = LogCensus.FromBytes(bytes);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidOperationException($"partition {p}: its census part does not decode ({e.Message}); are client and silo versions the same?", e);
+            }
             if (census is null) census = part;
             else census.Merge(part);
         }
@@ -139,14 +149,7 @@ public sealed class PartitionedScanClient
 
         // Phase 3: each partition reads its log again with the census; then merge their states here.
         Phase?.Invoke("second pass");
-        var prepared = await Task.WhenAll(grains.Select(async (g, p) =>
-        {
-            while (true)
-            {
-                var status = await caller.CallAsync(g.Prepare, $"partition {p}: second pass", cancel);
-                if (status.Prepared) return status;
-            }
-        }));
+        await Task.WhenAll(grains.Select((g, p) => Prepare(g, p, caller, cancel)));
         Phase?.Invoke("merge");
         var options = settings.ToEngineOptions();
         var merged = new DetectionEngine(options);
@@ -155,7 +158,11 @@ public sealed class PartitionedScanClient
         for (int p = 0; p < partitions; p++)
         {
             var g = grains[p];
-            var state = await Fetch(offset => g.State(offset), $"partition {p}: state", caller, cancel);
+            int partition = p;
+            byte[]? state;
+            // A partition that moved (or was collected) since it was prepared answers "not prepared": prepare it again.
+            while ((state = await Fetch(offset => g.State(offset), $"partition {p}: state", caller, cancel)) is null)
+                await Prepare(g, partition, caller, cancel);
             stateBytes += state.Length;
             DetectionEngine part;
             try
@@ -170,23 +177,34 @@ public sealed class PartitionedScanClient
         }
         merged.Finish();
         var findings = FindingsBuilder.Build(merged, input(), new FindingsOptions { IncludeBenign = includeBenign });
+        // Where each partition ended (after its state was fetched: a partition may have moved since it was prepared).
+        var final = await Task.WhenAll(grains.Select((g, p) => caller.CallAsync(g.Status, $"partition {p}: status", cancel)));
         // Every line sent was validated here; a silo skips one only if client and silo versions differ (counted in the statuses).
-        long skipped = prepared.Sum(s => s.RejectedLines);
+        long skipped = final.Sum(s => s.RejectedLines);
         if (merged.ExchangeCount + skipped != exchanges || census.Exchanges + skipped != exchanges)
             throw new InvalidOperationException($"the partitions hold {merged.ExchangeCount} exchanges (census {census.Exchanges}, {skipped} skipped), but {exchanges} were sent");
 
-        foreach (var (g, p) in grains.Select((g, p) => (g, p)))
+        for (int p = 0; p < partitions; p++)
         {
             try
             {
-                await g.Delete();
+                await grains[p].Delete().WaitAsync(CallTimeout, cancel);
             }
-            catch (Exception e) when (RetryingCaller.IsTransient(e))
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                _log($"partition {IPartitionGrain.KeyOf(job, p)}: its log could not be deleted ({e.Message}); it expires 24 h after its last append");
+                // The findings are built: a log left behind must not lose them.
+                _log($"partition {IPartitionGrain.KeyOf(job, p)}: its log could not be deleted ({e.GetType().Name}: {e.Message}); it expires 24 h after its last append");
             }
         }
-        return new PartitionedScanResult(findings, prepared, caller.Retries, sequences.Sum(), censusBytes.Length, stateBytes);
+        return new PartitionedScanResult(findings, final, caller.Retries, sequences.Sum(), censusBytes.Length, stateBytes);
+    }
+
+    /// <summary>Calls <see cref="IPartitionGrain.Prepare"/> until the partition is prepared.</summary>
+    private static async Task Prepare(IPartitionGrain grain, int partition, RetryingCaller caller, CancellationToken cancel)
+    {
+        while (!(await caller.CallAsync(grain.Prepare, $"partition {partition}: second pass", cancel)).Prepared)
+        {
+        }
     }
 
     private static async Task SubmitAccounts(IPartitionGrain[] grains, IReadOnlyList<AccountMetadata> accounts, long[] sequences, RetryingCaller caller, CancellationToken cancel)
@@ -238,7 +256,9 @@ public sealed class PartitionedScanClient
             }
             catch (Exception e)
             {
-                foreach (var s in streams) s.Writer.TryComplete(e);
+                // (ReadAllAsync rethrows this exception as it is, in every drain.)
+                var failure = e as OperationCanceledException ?? (Exception)new InvalidOperationException("reading the exchange log failed: " + e.Message, e);
+                foreach (var s in streams) s.Writer.TryComplete(failure);
             }
         }, stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
@@ -265,10 +285,6 @@ public sealed class PartitionedScanClient
         {
             await Task.WhenAll(Enumerable.Range(0, n).Select(Drain));
         }
-        catch (ChannelClosedException e) when (e.InnerException is not null)
-        {
-            throw new InvalidOperationException("reading the exchange log failed: " + e.InnerException.Message, e.InnerException);
-        }
         finally
         {
             stop.Cancel();
@@ -284,14 +300,16 @@ public sealed class PartitionedScanClient
             throw new InvalidOperationException($"partition {partition} acknowledged entry {batch.Sequence} but holds only {applied} entries");
     }
 
-    /// <summary>Reads a byte array slice by slice.</summary>
-    private static async Task<byte[]> Fetch(Func<long, Task<ByteChunk>> slice, string what, RetryingCaller caller, CancellationToken cancel)
+    /// <summary>Reads a byte array slice by slice; null if the partition answered <see cref="ByteChunk.NotPrepared"/>.</summary>
+    private static async Task<byte[]?> Fetch(Func<long, Task<ByteChunk>> slice, string what, RetryingCaller caller, CancellationToken cancel)
     {
         var chunk = await caller.CallAsync(() => slice(0), what, cancel);
+        if (chunk.Total < 0) return null;
         var bytes = new byte[chunk.Total];
         long at = 0;
         while (true)
         {
+            if (chunk.Total < 0) return null;
             if (chunk.Total != bytes.LongLength || chunk.Bytes.Length == 0 && at < bytes.LongLength)
                 throw new InvalidOperationException($"{what}: the partition's answer changed between slices ({chunk.Total} bytes, then {bytes.LongLength})");
             chunk.Bytes.CopyTo(bytes.AsSpan((int)at));
