@@ -16,7 +16,9 @@ public static class Program
         if (parse.Errors.Count > 0)
         {
             foreach (var e in parse.Errors) Console.Error.WriteLine($"error: {e.Message}");
-            Console.Error.WriteLine("Run 'distillguard --help' for usage.");
+            // The command that failed to parse (e.g. "scan"), so the hint points at its own options.
+            string command = parse.CommandResult.Command == root ? "" : parse.CommandResult.Command.Name + " ";
+            Console.Error.WriteLine($"Run 'distillguard {command}--help' for usage.");
             return ExitCodes.Usage;
         }
         return await parse.InvokeAsync();

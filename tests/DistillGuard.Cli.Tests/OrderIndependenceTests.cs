@@ -42,11 +42,15 @@ public sealed class OrderIndependenceTests(SimulatedTraffic sim, ITestOutputHelp
     [InlineData("--cluster --redis 127.0.0.1:1 --partitions 3", "--partitions applies only with --cluster --order-independent")]
     [InlineData("--cluster --redis 127.0.0.1:1 --order-independent --partitions 0", "--partitions 0: expected 1 to 1024")]
     [InlineData("--cluster --redis 127.0.0.1:1 --order-independent --analysis-window 2", "--analysis-window does not apply with --order-independent")]
+    // Regression: the range check read the value in the command's validator and crashed (exit 134) on a non-number.
+    [InlineData("--cluster --redis 127.0.0.1:1 --order-independent --partitions abc", "Cannot parse argument 'abc' for option '--partitions'")]
+    [InlineData("--cluster --redis 127.0.0.1:1 --order-independent --partitions 2.5", "Cannot parse argument '2.5' for option '--partitions'")]
     public void Partitioned_cluster_options_are_checked(string options, string error)
     {
         var run = CliRunner.Run(["scan", sim.Slice, .. options.Split(' ')]);
         Assert.Equal(2, run.Exit);
         Assert.Contains(error, run.Stderr);
+        Assert.Contains("Run 'distillguard scan --help' for usage.", run.Stderr);
     }
 
     [Fact]

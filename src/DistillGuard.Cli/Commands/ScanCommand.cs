@@ -70,8 +70,13 @@ internal static class ScanCommand
                 result.AddError("--partitions applies only with --cluster --order-independent");
             if (result.GetResult(window) is not null && result.GetValue(onCluster) && result.GetValue(orderIndependent))
                 result.AddError("--analysis-window does not apply with --order-independent: each partition analyses its own exchanges");
-            if (result.GetResult(partitions) is not null && result.GetValue(partitions) is < 1 or > 1024)
-                result.AddError($"--partitions {result.GetValue(partitions)}: expected 1 to 1024");
+        });
+        // The range is checked once the value parsed (reading it in the command's validator threw on "--partitions abc").
+        partitions.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int n)
+                && n is < 1 or > 1024)
+                r.AddError($"--partitions {n}: expected 1 to 1024");
         });
         command.SetAction((result, cancel) =>
         {

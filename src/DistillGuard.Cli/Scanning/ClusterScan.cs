@@ -182,7 +182,7 @@ internal static class ClusterScan
             },
             Phase = phase =>
             {
-                if (!request.Quiet) stderr.WriteLine($"cluster: {phase} ({clock.Elapsed.TotalSeconds:F1} s)");
+                if (!request.Quiet) stderr.WriteLine($"cluster: {phase} from {clock.Elapsed.TotalSeconds:F1} s into the scan");
             },
         };
         var reader = new ExchangeLogReader(sources);
