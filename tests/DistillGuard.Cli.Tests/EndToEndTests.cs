@@ -42,6 +42,25 @@ public sealed class EndToEndTests(SimulatedTraffic sim, ITestOutputHelper output
     }
 
     [Fact]
+    public void Stats_report_the_whole_scans_peak_memory_after_the_outputs_are_written()
+    {
+        // Regression: peak_rss_bytes was read at the end of the streaming pass, before the final re-clustering and the
+        // findings, so the benchmark's "peak RSS" left out the scan's most memory-hungry part.
+        var outDir = Path.Combine(sim.Dir, "stats-out");
+        var run = CliRunner.Run("scan", sim.Slice, "--accounts", sim.Accounts, "--out", outDir, "--quiet", "--stats");
+        Assert.Equal(0, run.Exit);
+        var line = run.Stderr.Split('\n').Single(l => l.StartsWith("stats: ", StringComparison.Ordinal));
+        using var stats = JsonDocument.Parse(line["stats: ".Length..]);
+        var s = stats.RootElement;
+        long peak = s.GetProperty("peak_rss_bytes").GetInt64(), streaming = s.GetProperty("streaming_peak_rss_bytes").GetInt64();
+        Assert.True(streaming > 10 << 20, $"streaming peak {streaming} bytes");
+        Assert.True(peak >= streaming, $"whole-scan peak {peak} below the streaming pass's {streaming}");
+        Assert.True(s.GetProperty("total_seconds").GetDouble() >= s.GetProperty("seconds").GetDouble());
+        Assert.Equal(JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "findings.json"))).RootElement.GetProperty("input").GetProperty("exchanges").GetInt64(),
+            s.GetProperty("exchanges").GetInt64());
+    }
+
+    [Fact]
     public void Fail_on_attack_exits_3_and_json_format_prints_the_findings()
     {
         var run = CliRunner.Run("scan", sim.Slice, "--accounts", sim.Accounts, "--fail-on", "attack", "--format", "json", "--quiet");

@@ -38,11 +38,14 @@ internal sealed class ScanRunner
     public FindingsDocument? Findings { get; private set; }
 
     /// <summary>
-    /// One JSON line on standard error: exchanges, decompressed bytes, seconds of the streaming pass (not the final
-    /// re-clustering), rates, peak resident memory of the process, and the engine's live state (managed heap after a
-    /// full collection, minus the empty engine) in total and per account.
+    /// The <c>--stats</c> figures, taken at the end of the streaming pass: exchanges, decompressed bytes, seconds of the
+    /// streaming pass (not the final re-clustering), rates, the process's peak resident memory so far
+    /// (<c>streaming_peak_rss_bytes</c>), and the engine's live state (managed heap after a full collection, minus the
+    /// empty engine) in total and per account. <see cref="Run"/> prints them as one JSON line on standard error once
+    /// the outputs are written, with the peak resident memory of the whole scan (<c>peak_rss_bytes</c>: final
+    /// re-clustering, findings and report included) and its wall time (<c>total_seconds</c>).
     /// </summary>
-    private void WriteStats(ExchangeLogReader reader, DetectionEngine engine, TimeSpan elapsed, long baseline)
+    private void TakeStats(ExchangeLogReader reader, DetectionEngine engine, TimeSpan elapsed, long baseline)
     {
         long state = GC.GetTotalMemory(true) - baseline;
         double seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
@@ -53,14 +56,27 @@ internal sealed class ScanRunner
             ["seconds"] = Math.Round(seconds, 3),
             ["exchanges_per_second"] = Math.Round(reader.Exchanges / seconds),
             ["mb_per_second"] = Math.Round(reader.TextBytes / 1e6 / seconds, 1),
-            ["peak_rss_bytes"] = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64,
+            ["streaming_peak_rss_bytes"] = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64,
             ["analysis_busy_seconds"] = Math.Round(_pipelineBusy.Analysis, 2),
             ["engine_busy_seconds"] = Math.Round(_pipelineBusy.Engine, 2),
             ["accounts"] = engine.AccountCount,
             ["engine_state_bytes"] = state,
             ["bytes_per_account"] = engine.AccountCount == 0 ? 0 : state / engine.AccountCount,
         };
-        _stderr.WriteLine("stats: " + System.Text.Json.JsonSerializer.Serialize(stats));
+        _stats = stats;
+    }
+
+    private Dictionary<string, object>? _stats;
+
+    /// <summary>Prints the <c>--stats</c> line (<see cref="TakeStats"/>) with the whole scan's peak memory and wall time.</summary>
+    private void WriteStats(TimeSpan total)
+    {
+        if (_stats is null) return;
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        _stats["peak_rss_bytes"] = self.PeakWorkingSet64;
+        _stats["total_seconds"] = Math.Round(total.TotalSeconds, 3);
+        _stderr.WriteLine("stats: " + System.Text.Json.JsonSerializer.Serialize(_stats));
+        _stats = null;
     }
 
     public int Run(ScanRequest request, CancellationToken cancel = default)
@@ -92,6 +108,7 @@ internal sealed class ScanRunner
         }
 
         var clock = Stopwatch.StartNew();
+        var whole = Stopwatch.StartNew();
         var built = request.Cluster is null
             ? ScanEmbedded(request, sources, Report, () => errors.ToList(), cancel)
             : ClusterScan.Run(request, sources, Report, () => { lock (errorLock) return errors.ToList(); }, _stderr, cancel);
@@ -135,6 +152,7 @@ internal sealed class ScanRunner
         {
             new ScanSummary(_console).Write(doc, clock.Elapsed, written);
         }
+        WriteStats(whole.Elapsed);
 
         return request.FailOnAttack && doc.Summary.AccountsAttack > 0 ? ExitCodes.AttackFound : ExitCodes.Ok;
     }
@@ -235,7 +253,7 @@ internal sealed class ScanRunner
             _stderr.WriteLine($"error: {e.Message}");
             return (null, ExitCodes.Usage);
         }
-        if (request.Stats) WriteStats(reader, engine, clock.Elapsed, baseline);
+        if (request.Stats) TakeStats(reader, engine, clock.Elapsed, baseline);
         engine.Finish();
         clock.Stop();
 
