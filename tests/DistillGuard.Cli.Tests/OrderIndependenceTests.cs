@@ -41,6 +41,7 @@ public sealed class OrderIndependenceTests(SimulatedTraffic sim, ITestOutputHelp
     [InlineData("--partitions 3", "--partitions applies only with --cluster --order-independent")]
     [InlineData("--cluster --redis 127.0.0.1:1 --partitions 3", "--partitions applies only with --cluster --order-independent")]
     [InlineData("--cluster --redis 127.0.0.1:1 --order-independent --partitions 0", "--partitions 0: expected 1 to 1024")]
+    [InlineData("--cluster --redis 127.0.0.1:1 --order-independent --partitions 1025", "--partitions 1025: expected 1 to 1024")]
     [InlineData("--cluster --redis 127.0.0.1:1 --order-independent --analysis-window 2", "--analysis-window does not apply with --order-independent")]
     // Regression: the range check read the value in the command's validator and crashed (exit 134) on a non-number.
     [InlineData("--cluster --redis 127.0.0.1:1 --order-independent --partitions abc", "Cannot parse argument 'abc' for option '--partitions'")]

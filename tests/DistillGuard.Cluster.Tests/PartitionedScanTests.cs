@@ -102,9 +102,10 @@ public sealed class PartitionedScanTests(ITestOutputHelper output)
     [Fact]
     public async Task Killing_a_partitions_silo_after_it_was_prepared_loses_nothing()
     {
-        // Regression: a partition that moved after its second pass ran the whole second pass again inside one State
-        // call, beyond the client's call timeout for a large partition; now it answers "not prepared" and the client
-        // prepares it again in short steps. The statuses reported are those after the state was fetched.
+        // A partition that moves after its second pass answers "not prepared" when its state is asked for, and the
+        // client prepares it again (in short steps; before, one State call ran the whole second pass, which outlasts
+        // the call timeout on large partitions — not visible on this small log). The statuses reported are those
+        // after the states were fetched (regression: they were those of Prepare, naming the killed silo).
         var cluster = await TestClusters.StartAsync(3);
         await using var stop = cluster.StopOnDispose();
         var silos = cluster.Silos.OrderBy(s => s.SiloAddress.ToParsableString(), StringComparer.Ordinal).ToArray();

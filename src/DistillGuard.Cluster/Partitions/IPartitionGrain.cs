@@ -16,6 +16,7 @@ public interface IPartitionGrain : IGrainWithStringKey
     /// </summary>
     /// <returns>The number of entries in the log afterwards.</returns>
     /// <exception cref="InvalidOperationException">The entry skips ahead of the log, or cannot be applied (<see cref="PartitionReplica.Validate"/>).</exception>
+    /// <exception cref="Detector.DetectorConflictException">Another activation appended to the log meanwhile (retry).</exception>
     Task<long> Submit(ExchangeBatch entry);
 
     /// <summary>Where the partition is and how far it got.</summary>
@@ -23,6 +24,7 @@ public interface IPartitionGrain : IGrainWithStringKey
 
     /// <summary>A slice of this partition's census part (<see cref="Core.Engine.LogCensus.ToBytes"/>), from <paramref name="offset"/>.</summary>
     /// <exception cref="InvalidOperationException">The partition has no settings, or already has the merged census.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="offset"/> is negative or past the end.</exception>
     Task<ByteChunk> CensusPart(long offset);
 
     /// <summary>
@@ -30,7 +32,7 @@ public interface IPartitionGrain : IGrainWithStringKey
     /// <see cref="PartitionStatus.Prepared"/>. Short calls keep ordinary call timeouts meaningful while the partition
     /// works; an activation lost midway starts the second pass again from its log.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The merged census is not complete.</exception>
+    /// <exception cref="InvalidOperationException">The merged census is not complete, or the log ends before its census (damaged outside DistillGuard).</exception>
     Task<PartitionStatus> Prepare();
 
     /// <summary>
@@ -38,6 +40,7 @@ public interface IPartitionGrain : IGrainWithStringKey
     /// <paramref name="offset"/>; <see cref="ByteChunk.NotPrepared"/> if the partition is not prepared (it moved or was
     /// collected after <see cref="Prepare"/>: call <see cref="Prepare"/> again until it is).
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="offset"/> is negative or past the end.</exception>
     Task<ByteChunk> State(long offset);
 
     /// <summary>Deletes the partition's log and deactivates it.</summary>
@@ -47,7 +50,7 @@ public interface IPartitionGrain : IGrainWithStringKey
     static string KeyOf(string job, int partition) => $"{job}/p{partition}";
 }
 
-/// <summary>A slice of a byte array too large for one message (Orleans messages stay under <see cref="PartitionGrain.ChunkBytes"/>).</summary>
+/// <summary>A slice of a byte array too large for one message: slices are at most <see cref="PartitionGrain.ChunkBytes"/> (4 MiB).</summary>
 [GenerateSerializer, Immutable]
 public sealed record ByteChunk
 {
@@ -65,7 +68,7 @@ public sealed record ByteChunk
 [GenerateSerializer, Immutable]
 public sealed record PartitionStatus
 {
-    /// <summary>The silo hosting the activation (<c>host:port:generation</c>).</summary>
+    /// <summary>The silo hosting the activation (<c>host:port@generation</c>).</summary>
     [Id(0)] public string Silo { get; init; } = "";
 
     /// <summary>Log entries applied.</summary>

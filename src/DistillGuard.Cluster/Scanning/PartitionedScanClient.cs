@@ -85,7 +85,10 @@ public sealed class PartitionedScanClient
     /// <param name="includeBenign">List benign accounts too.</param>
     /// <param name="cancel">Stops the scan.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="partitions"/> or <paramref name="censusWidth"/> out of range.</exception>
-    /// <exception cref="InvalidOperationException">A partition already exists, the cluster did not recover within <see cref="RetryFor"/>, a partition refused an entry, or the reader failed.</exception>
+    /// <exception cref="InvalidOperationException">A partition already exists, the cluster did not recover within <see cref="RetryFor"/>, a partition
+    /// refused an entry, the reader failed, a census part or state does not decode (client and silo versions differ), or the partitions hold
+    /// another number of exchanges than were sent.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was cancelled.</exception>
     public async Task<PartitionedScanResult> ScanAsync(string job, int partitions, DetectorSettings settings, int censusWidth,
         IReadOnlyList<AccountMetadata> accounts, ExchangeLogReader reader, Action<IngestError> error, Func<InputSummary> input, bool includeBenign,
         CancellationToken cancel = default)

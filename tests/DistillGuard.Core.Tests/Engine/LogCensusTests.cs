@@ -49,12 +49,19 @@ public sealed class LogCensusTests
             x.SetModel(model);
             return x;
         }
+        // Issuers likewise: each exchange's response issues reasoning signatures.
+        var first = Sent("acct-1", "model-b", 5);
+        first.AddResponseSignature(0xB0B0);
+        first.AddResponseSignature(0x0A0A);
+        var second = Sent("acct-2", "model-a", 7);
+        second.AddResponseSignature(0x0101);
         var a = new LogCensus(width: 1 << 10);
         var b = new LogCensus(width: 1 << 10);
         var analysis = new ExchangeAnalysis();
-        foreach (var x in new[] { Sent("acct-1", "model-b", 5), Sent("acct-2", "model-a", 7) }) a.Observe(x, analysis);
-        foreach (var x in new[] { Sent("acct-2", "model-a", 7), Sent("acct-1", "model-b", 5) }) b.Observe(x, analysis);
+        foreach (var x in new[] { first, second }) a.Observe(x, analysis);
+        foreach (var x in new[] { second, first }) b.Observe(x, analysis);
         Assert.NotEqual(a.ModelFirstSeen.Keys.First(), b.ModelFirstSeen.Keys.First()); // really gathered in another order
+        Assert.Equal(3, a.Signatures);
         Assert.Equal(a.ToBytes(), b.ToBytes());
     }
 
