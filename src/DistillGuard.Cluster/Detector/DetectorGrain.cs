@@ -16,13 +16,11 @@ namespace DistillGuard.Cluster.Detector;
 /// findings are collected and its log deleted.
 /// </summary>
 [CollectionAgeLimit(AlwaysActive = true)]
-public sealed class DetectorGrain : Grain, IDetectorGrain
+public sealed class DetectorGrain : LoggedGrain, IDetectorGrain
 {
-    private readonly IDetectorLog _log;
     private readonly ILogger<DetectorGrain> _logger;
     private readonly string _silo;
     private readonly DetectorReplica _replica = new();
-    private long _replayed, _replayMs, _busy;
     private byte[]? _findings;
     private readonly VerdictFeed _feed = new();
     private readonly Guid _epoch = Guid.NewGuid();
@@ -33,28 +31,19 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
     public static readonly TimeSpan ScanLogExpiry = TimeSpan.FromHours(24);
 
     /// <summary>Created by Orleans.</summary>
-    public DetectorGrain(IDetectorLog log, ILogger<DetectorGrain> logger, ILocalSiloDetails silo)
+    public DetectorGrain(IDetectorLog log, ILogger<DetectorGrain> logger, ILocalSiloDetails silo) : base(log)
     {
-        _log = log;
         _logger = logger;
         _silo = silo.SiloAddress.ToParsableString();
     }
 
-    private string Key => this.GetPrimaryKeyString();
-
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
-        await foreach (var bytes in _log.ReadAsync(Key, cancellationToken))
-        {
-            _replica.Apply(ExchangeBatchCodec.Decode(bytes));
-            _replayed++;
-        }
-        _replayMs = clock.ElapsedMilliseconds;
-        if (_replayed > 0) Hosting.ClusterMetrics.DetectorReplayedEntries.Add(_replayed);
+        await ReplayAsync(_replica.Apply, cancellationToken);
+        if (Replayed > 0) Hosting.ClusterMetrics.DetectorReplayedEntries.Add(Replayed);
         _logger.LogInformation("detector {Detector} activated on silo {Silo}: replayed {Entries} log entries ({Exchanges} exchanges) in {Ms} ms",
-            Key, _silo, _replayed, _replica.Exchanges, _replayMs);
+            Key, _silo, Replayed, _replica.Exchanges, ReplayMs);
     }
 
     /// <inheritdoc />
@@ -74,9 +63,9 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
         Applied = _replica.Applied,
         Exchanges = _replica.Exchanges,
         Accounts = _replica.Engine?.AccountCount ?? 0,
-        Replayed = _replayed,
-        ReplayMs = _replayMs,
-        BusyMs = (long)Stopwatch.GetElapsedTime(0, _busy).TotalMilliseconds,
+        Replayed = Replayed,
+        ReplayMs = ReplayMs,
+        BusyMs = BusyMs,
         RejectedEntries = _replica.RejectedEntries,
         RejectedLines = _replica.Rejected,
     });
@@ -153,51 +142,24 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
     }
 
     /// <summary>
-    /// Appends an entry at the end of the durable log and applies it. An entry that could never apply is refused first
-    /// (<see cref="DetectorReplica.Validate"/>), so the log never holds one that would stop a replay. Append and apply
-    /// overlap (the store's round trip runs while the engine works), and the call returns — acknowledging the entry —
-    /// only once both are done. If the append fails, the state already holds the entry: the activation is dropped, and
-    /// the next one replays the log.
+    /// Appends an entry at the end of the durable log and applies it (<see cref="LoggedGrain.AppendAndApplyAsync"/>).
+    /// An entry that could never apply is refused first (<see cref="DetectorReplica.Validate"/>), so the log never holds
+    /// one that would stop a replay.
     /// </summary>
     /// <exception cref="InvalidOperationException">The entry could never apply (see <see cref="DetectorReplica.Validate"/>).</exception>
+    /// <exception cref="DetectorConflictException">Another activation appended to the log meanwhile.</exception>
     private async Task Append(ExchangeBatch entry)
     {
         if (_replica.Validate(entry) is { } problem) throw new InvalidOperationException($"detector {Key}: {problem}");
         // A scan's log (entries without a live writer's origin) expires if its client vanishes; a fleet's does not.
         bool live = _live || entry.Origin is not null || _replica.Settings?.Live == true;
-        var appended = _log.AppendAsync(Key, entry.Sequence, ExchangeBatchCodec.Encode(entry), live ? null : ScanLogExpiry);
         long before = _replica.Exchanges, rejected = _replica.RejectedEntries;
-        long t0 = Stopwatch.GetTimestamp();
-        try
+        await AppendAndApplyAsync(entry, live ? null : ScanLogExpiry, () =>
         {
             _replica.Apply(entry);
             if (_replica.RejectedEntries > rejected)
                 _logger.LogError("detector {Detector}: {Rejection} (entry skipped)", Key, _replica.LastRejection);
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-        finally
-        {
-            _busy += Stopwatch.GetTimestamp() - t0;
-        }
-        bool ok;
-        try
-        {
-            ok = await appended;
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-        if (!ok)
-        {
-            DeactivateOnIdle();
-            throw new DetectorConflictException($"detector {Key}: its log was appended to by another activation; retry");
-        }
+        }, $"detector {Key}");
         Hosting.ClusterMetrics.DetectorExchanges.Add(_replica.Exchanges - before);
     }
 
@@ -205,9 +167,5 @@ public sealed class DetectorGrain : Grain, IDetectorGrain
     public Task<byte[]?> Reference() => Task.FromResult(_replica.Settings?.Reference);
 
     /// <inheritdoc />
-    public async Task Delete()
-    {
-        await _log.DeleteAsync(Key);
-        DeactivateOnIdle();
-    }
+    public Task Delete() => DeleteLogAsync();
 }

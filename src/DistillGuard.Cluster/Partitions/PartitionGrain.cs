@@ -15,7 +15,7 @@ namespace DistillGuard.Cluster.Partitions;
 /// </summary>
 [PartitionPlacement]
 [CollectionAgeLimit(Minutes = 60)] // a prepared partition waits while the others finish; one collected anyway is prepared again
-public sealed class PartitionGrain : Grain, IPartitionGrain
+public sealed class PartitionGrain : LoggedGrain, IPartitionGrain
 {
     /// <summary>Largest slice of census or state sent in one message, in bytes.</summary>
     public const int ChunkBytes = 4 << 20;
@@ -23,36 +23,25 @@ public sealed class PartitionGrain : Grain, IPartitionGrain
     /// <summary>How long one <see cref="Prepare"/> call works before it returns (it finishes the log entry it is in).</summary>
     public static readonly TimeSpan StepBudget = TimeSpan.FromSeconds(1);
 
-    private readonly IDetectorLog _log;
     private readonly ILogger<PartitionGrain> _logger;
     private readonly string _silo;
     private readonly PartitionReplica _replica = new();
     private IAsyncEnumerator<byte[]>? _secondPass;
-    private long _replayed, _replayMs, _busy;
 
     /// <summary>Created by Orleans.</summary>
-    public PartitionGrain(IDetectorLog log, ILogger<PartitionGrain> logger, ILocalSiloDetails silo)
+    public PartitionGrain(IDetectorLog log, ILogger<PartitionGrain> logger, ILocalSiloDetails silo) : base(log)
     {
-        _log = log;
         _logger = logger;
         _silo = silo.SiloAddress.ToParsableString();
     }
 
-    private string Key => this.GetPrimaryKeyString();
-
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
-        await foreach (var bytes in _log.ReadAsync(Key, cancellationToken))
-        {
-            _replica.Apply(ExchangeBatchCodec.Decode(bytes));
-            _replayed++;
-        }
-        _replayMs = clock.ElapsedMilliseconds;
-        if (_replayed > 0) ClusterMetrics.PartitionReplayedEntries.Add(_replayed);
+        await ReplayAsync(_replica.Apply, cancellationToken);
+        if (Replayed > 0) ClusterMetrics.PartitionReplayedEntries.Add(Replayed);
         _logger.LogInformation("partition {Partition} activated on silo {Silo}: replayed {Entries} log entries ({Exchanges} exchanges) in {Ms} ms",
-            Key, _silo, _replayed, _replica.Exchanges, _replayMs);
+            Key, _silo, Replayed, _replica.Exchanges, ReplayMs);
     }
 
     /// <inheritdoc />
@@ -66,37 +55,12 @@ public sealed class PartitionGrain : Grain, IPartitionGrain
     {
         if (entry.Sequence < _replica.Applied) return _replica.Applied; // already in the log: a retry
         if (_replica.Validate(entry) is { } problem) throw new InvalidOperationException($"partition {Key}: {problem}");
-        var appended = _log.AppendAsync(Key, entry.Sequence, ExchangeBatchCodec.Encode(entry), DetectorGrain.ScanLogExpiry);
-        long t0 = Stopwatch.GetTimestamp(), before = _replica.Exchanges;
-        try
+        await AppendAndApplyAsync(entry, DetectorGrain.ScanLogExpiry, () =>
         {
+            long before = _replica.Exchanges;
             _replica.Apply(entry);
             ClusterMetrics.PartitionExchanges.Add(_replica.Exchanges - before);
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-        finally
-        {
-            _busy += Stopwatch.GetTimestamp() - t0;
-        }
-        bool ok;
-        try
-        {
-            ok = await appended;
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-        if (!ok)
-        {
-            DeactivateOnIdle();
-            throw new DetectorConflictException($"partition {Key}: its log was appended to by another activation; retry");
-        }
+        }, $"partition {Key}");
         return _replica.Applied;
     }
 
@@ -108,8 +72,8 @@ public sealed class PartitionGrain : Grain, IPartitionGrain
         Silo = _silo,
         Applied = _replica.Applied,
         Exchanges = _replica.Exchanges,
-        Replayed = _replayed,
-        ReplayMs = _replayMs,
+        Replayed = Replayed,
+        ReplayMs = ReplayMs,
         HasCensus = _replica.Census is not null,
         SecondPassRead = _replica.SecondPassRead,
         CensusAt = _replica.CensusAt,
@@ -117,7 +81,7 @@ public sealed class PartitionGrain : Grain, IPartitionGrain
         StateBytes = _replica.State?.LongLength ?? 0,
         RejectedEntries = _replica.RejectedEntries,
         RejectedLines = _replica.RejectedLines,
-        BusyMs = (long)Stopwatch.GetElapsedTime(0, _busy).TotalMilliseconds,
+        BusyMs = BusyMs,
     };
 
     /// <inheritdoc />
@@ -134,7 +98,7 @@ public sealed class PartitionGrain : Grain, IPartitionGrain
             if (_secondPass is null)
             {
                 _replica.BeginSecondPass();
-                _secondPass = _log.ReadAsync(Key).GetAsyncEnumerator();
+                _secondPass = DetectorLog.ReadAsync(Key).GetAsyncEnumerator();
             }
             while (!_replica.SecondPassDone && Stopwatch.GetElapsedTime(t0) < StepBudget)
             {
@@ -159,7 +123,7 @@ public sealed class PartitionGrain : Grain, IPartitionGrain
         }
         finally
         {
-            _busy += Stopwatch.GetTimestamp() - t0;
+            AddBusy(t0);
         }
         return StatusNow();
     }
@@ -179,9 +143,5 @@ public sealed class PartitionGrain : Grain, IPartitionGrain
     }
 
     /// <inheritdoc />
-    public async Task Delete()
-    {
-        await _log.DeleteAsync(Key);
-        DeactivateOnIdle();
-    }
+    public Task Delete() => DeleteLogAsync();
 }
