@@ -28,24 +28,19 @@ internal static class SampleTraffic
         AccountsFileReader.Read(InputSource.File(Accounts), e => throw new InvalidDataException(e.ToString())).ToList();
 
     /// <summary>Findings of the real single-process scan (the CLI's scan runner, in this process), before redaction.</summary>
-    public static readonly Lazy<FindingsDocument> Embedded = new(() =>
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) });
-        var runner = new ScanRunner(console, TextWriter.Null, TextWriter.Null, interactive: false);
-        int exit = runner.Run(new ScanRequest { Inputs = [Traffic], AccountsFile = Accounts, Quiet = true, Format = "json" });
-        if (exit != 0) throw new InvalidOperationException($"embedded scan exited {exit}");
-        return runner.Findings!;
-    });
+    public static readonly Lazy<FindingsDocument> Embedded = new(() => ScanInProcess(orderIndependent: false));
 
     /// <summary>Findings of the real single-process order-independent scan (<c>scan --order-independent</c>), before redaction.</summary>
-    public static readonly Lazy<FindingsDocument> EmbeddedOrderIndependent = new(() =>
+    public static readonly Lazy<FindingsDocument> EmbeddedOrderIndependent = new(() => ScanInProcess(orderIndependent: true));
+
+    private static FindingsDocument ScanInProcess(bool orderIndependent)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) });
         var runner = new ScanRunner(console, TextWriter.Null, TextWriter.Null, interactive: false);
-        int exit = runner.Run(new ScanRequest { Inputs = [Traffic], AccountsFile = Accounts, Quiet = true, Format = "json", OrderIndependent = true });
-        if (exit != 0) throw new InvalidOperationException($"embedded order-independent scan exited {exit}");
+        int exit = runner.Run(new ScanRequest { Inputs = [Traffic], AccountsFile = Accounts, Quiet = true, Format = "json", OrderIndependent = orderIndependent });
+        if (exit != 0) throw new InvalidOperationException($"embedded scan (order-independent: {orderIndependent}) exited {exit}");
         return runner.Findings!;
-    });
+    }
 
     /// <summary>
     /// The findings as JSON text without what a partitioned scan legitimately sees differently (docs/cluster.md): the
@@ -70,6 +65,22 @@ internal static class SampleTraffic
     public static string Canonical(FindingsDocument doc)
     {
         return Encoding.UTF8.GetString(FindingsJson.ToUtf8Bytes(doc with { GeneratedAt = default }));
+    }
+
+    /// <summary>
+    /// The same accounts flagged and the same campaign membership (what the issue asks first, stated on its own), and
+    /// then everything else in findings.json as <paramref name="canonical"/> renders it (<see cref="Canonical"/>, or
+    /// <see cref="CanonicalPartitioned"/> for a partitioned scan).
+    /// </summary>
+    public static void AssertSameVerdictsAndCampaigns(FindingsDocument expected, FindingsDocument actual, Func<FindingsDocument, string> canonical)
+    {
+        Assert.Equal(
+            expected.Accounts.Select(a => (a.AccountId, a.Verdict, a.CampaignId)).OrderBy(t => t.AccountId, StringComparer.Ordinal),
+            actual.Accounts.Select(a => (a.AccountId, a.Verdict, a.CampaignId)).OrderBy(t => t.AccountId, StringComparer.Ordinal));
+        Assert.Equal(
+            expected.Campaigns.Select(c => (c.CampaignId, string.Join(",", c.AccountIds.Order(StringComparer.Ordinal)))),
+            actual.Campaigns.Select(c => (c.CampaignId, string.Join(",", c.AccountIds.Order(StringComparer.Ordinal)))));
+        Assert.Equal(canonical(expected), canonical(actual));
     }
 
     /// <summary>The newest user message of each of the first <paramref name="exchanges"/> exchanges that has one.</summary>
