@@ -99,17 +99,11 @@ internal static class ClusterScan
             }
         }
         var clock = Stopwatch.StartNew();
-        double lastProgress = 0;
         var client = new ClusterScanClient(host.Services.GetRequiredService<IClusterClient>(), line => stderr.WriteLine("cluster: " + line))
         {
-            CallTimeout = settings.FastFailureDetection ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(15),
+            CallTimeout = CallTimeout(settings),
             AnalysisWindow = request.AnalysisWindow,
-            Progress = n =>
-            {
-                if (request.Quiet || clock.Elapsed.TotalSeconds - lastProgress < 5) return;
-                lastProgress = clock.Elapsed.TotalSeconds;
-                stderr.WriteLine($"cluster: {n:N0} exchanges acknowledged ({n / clock.Elapsed.TotalSeconds:N0}/s)");
-            },
+            Progress = ProgressPrinter(request, stderr, clock),
         };
         var reader = new ExchangeLogReader(sources);
         try
@@ -122,8 +116,7 @@ internal static class ClusterScan
                                  $"detector ended on silo {result.Status.Silo} (replayed {result.Status.Replayed} entries at its last activation; busy {result.Status.BusyMs / 1000.0:F1} s), {result.Retries} retried calls");
             if (result.Status.RejectedEntries + result.Status.RejectedLines > 0)
                 stderr.WriteLine($"warning: the cluster skipped {result.Status.RejectedEntries} log entries and {result.Status.RejectedLines} lines that did not decode on the silo (client and silo versions differ?); see the silo's log");
-            if (reader.LinesRead > 0 && reader.Exchanges == 0)
-                stderr.WriteLine("warning: no line of the input was a valid exchange; see docs/exchange-log.md for the format");
+            ScanRunner.WarnIfNoExchanges(reader, stderr);
             return (result.Findings, ExitCodes.Ok);
         }
         catch (InvalidOperationException e)
@@ -135,6 +128,21 @@ internal static class ClusterScan
         {
             Stop(host);
         }
+    }
+
+    /// <summary>How long the client waits for one call before it retries it: 4 s with --fast-failure-detection, else 15 s.</summary>
+    private static TimeSpan CallTimeout(ClusterSettings settings) => settings.FastFailureDetection ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(15);
+
+    /// <summary>Prints the exchanges acknowledged so far at most every 5 s (nothing with --quiet); called from several tasks at once, a race at worst prints one line twice.</summary>
+    private static Action<long> ProgressPrinter(ScanRequest request, TextWriter stderr, Stopwatch clock)
+    {
+        double lastProgress = 0;
+        return n =>
+        {
+            if (request.Quiet || clock.Elapsed.TotalSeconds - lastProgress < 5) return;
+            lastProgress = clock.Elapsed.TotalSeconds;
+            stderr.WriteLine($"cluster: {n:N0} exchanges acknowledged ({n / clock.Elapsed.TotalSeconds:N0}/s)");
+        };
     }
 
     private static void Stop(IHost host)
@@ -170,16 +178,10 @@ internal static class ClusterScan
             }
         }
         var clock = Stopwatch.StartNew();
-        double lastProgress = 0;
         var client = new PartitionedScanClient(cluster, line => stderr.WriteLine("cluster: " + line))
         {
-            CallTimeout = settings.FastFailureDetection ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(15),
-            Progress = n =>
-            {
-                if (request.Quiet || clock.Elapsed.TotalSeconds - lastProgress < 5) return;
-                lastProgress = clock.Elapsed.TotalSeconds;
-                stderr.WriteLine($"cluster: {n:N0} exchanges acknowledged ({n / clock.Elapsed.TotalSeconds:N0}/s)");
-            },
+            CallTimeout = CallTimeout(settings),
+            Progress = ProgressPrinter(request, stderr, clock),
             Phase = phase =>
             {
                 if (!request.Quiet) stderr.WriteLine($"cluster: {phase} from {clock.Elapsed.TotalSeconds:F1} s into the scan");
@@ -204,8 +206,7 @@ internal static class ClusterScan
             long rejected = result.Partitions.Sum(s => s.RejectedEntries + s.RejectedLines);
             if (rejected > 0)
                 stderr.WriteLine($"warning: the cluster skipped {rejected} log entries and lines that did not decode on the silos (client and silo versions differ?); see the silos' logs");
-            if (reader.LinesRead > 0 && reader.Exchanges == 0)
-                stderr.WriteLine("warning: no line of the input was a valid exchange; see docs/exchange-log.md for the format");
+            ScanRunner.WarnIfNoExchanges(reader, stderr);
             return (result.Findings, ExitCodes.Ok);
         }
         catch (InvalidOperationException e)

@@ -257,8 +257,7 @@ internal sealed class ScanRunner
         engine.Finish();
         clock.Stop();
 
-        if (reader.LinesRead > 0 && reader.Exchanges == 0)
-            _stderr.WriteLine("warning: no line of the input was a valid exchange; see docs/exchange-log.md for the format");
+        WarnIfNoExchanges(reader, _stderr);
 
         var input = InputSummaryOf(sources, reader, errors());
         return (FindingsBuilder.Build(engine, input, new FindingsOptions { IncludeBenign = request.AllAccounts }), ExitCodes.Ok);
@@ -279,6 +278,13 @@ internal sealed class ScanRunner
     {
         using var reader = new StreamReader(file);
         return DisposableDomains.Read(reader);
+    }
+
+    /// <summary>Warns when lines were read but none was a valid exchange (usually a log in another format).</summary>
+    internal static void WarnIfNoExchanges(ExchangeLogReader reader, TextWriter stderr)
+    {
+        if (reader.LinesRead > 0 && reader.Exchanges == 0)
+            stderr.WriteLine("warning: no line of the input was a valid exchange; see docs/exchange-log.md for the format");
     }
 
     /// <summary>The input summary of a scan.</summary>
