@@ -33,17 +33,33 @@ half_of_log() {
   echo $(( (entries + lines / 512) / 2 ))
 }
 
-# check_cluster_findings SCAN-PID SCAN-STDERR EMBEDDED-FINDINGS CLUSTER-FINDINGS: the scan must end well, after its
-# detector moved and replayed its log, with findings equal to the single-process scan's (all but generated_at).
-check_cluster_findings() {
+# The jq filter under which a partitioned scan's findings equal the single-process `scan --order-independent`'s: all
+# but generated_at, the streamed first_flagged_at / first_suspicious_at and campaign indicators' display texts
+# (docs/cluster.md, "Partitioned scans").
+partitioned_filter='del(.generated_at) | del(.accounts[].first_flagged_at, .accounts[].first_suspicious_at) | del(.campaigns[].indicators[].value)'
+
+# same_findings FILTER EXPECTED ACTUAL WHAT: the two findings.json are equal under the jq FILTER.
+same_findings() {
+  diff <(jq -S "$1" "$2") <(jq -S "$1" "$3") > "$work/diff.txt" \
+    || { echo "findings differ from $4:"; head -40 "$work/diff.txt"; return 1; }
+  echo "findings equal to $4 ($(jq '.summary.accounts_attack' "$2") accounts at attack, $(jq '.campaigns | length' "$2") campaigns)"
+}
+
+# check_scan SCAN-PID SCAN-STDERR REPLAY-PATTERN LOST FILTER EXPECTED ACTUAL WHAT: a cluster scan must end well, its
+# stderr must match REPLAY-PATTERN (what was LOST moved and replayed its log), and its findings equal EXPECTED under FILTER.
+check_scan() {
   local status
   wait "$1"; status=$?
   cat "$2"
-  [ $status -eq 0 ] || { echo "scan --cluster exited $status"; return 1; }
-  grep -q "replayed [1-9][0-9]* entries" "$2" || { echo "the detector did not move and replay its log"; return 1; }
-  diff <(jq -S 'del(.generated_at)' "$3") <(jq -S 'del(.generated_at)' "$4") > "$work/diff.txt" \
-    || { echo "findings differ from the single-process scan:"; head -40 "$work/diff.txt"; return 1; }
-  echo "findings equal to the single-process scan ($(jq '.summary.accounts_attack' "$3") accounts at attack, $(jq '.campaigns | length' "$3") campaigns)"
+  [ $status -eq 0 ] || { echo "the cluster scan exited $status"; return 1; }
+  grep -qP "$3" "$2" || { echo "$4 did not move and replay its log"; return 1; }
+  same_findings "$5" "$6" "$7" "$8"
+}
+
+# check_cluster_findings SCAN-PID SCAN-STDERR EMBEDDED-FINDINGS CLUSTER-FINDINGS: the scan must end well, after its
+# detector moved and replayed its log, with findings equal to the single-process scan's (all but generated_at).
+check_cluster_findings() {
+  check_scan "$1" "$2" "replayed [1-9][0-9]* entries" "the detector" 'del(.generated_at)' "$3" "$4" "the single-process scan"
 }
 
 # shown_dead HEALTH-URL ADDRESS: the silo at ADDRESS (host:port) is `dead` in the membership that /health reports.
@@ -97,17 +113,10 @@ chat_status() {
 
 # check_partitioned_findings SCAN-PID SCAN-STDERR PARTITION EMBEDDED-OI-FINDINGS CLUSTER-FINDINGS: a partitioned scan
 # (scan --cluster --order-independent) must end well, after partition PARTITION moved and replayed its log, with
-# findings equal to the single-process `scan --order-independent` in everything but generated_at, the streamed
-# first_flagged_at / first_suspicious_at and campaign indicators' display texts (docs/cluster.md).
+# findings equal to the single-process `scan --order-independent` under $partitioned_filter.
 check_partitioned_findings() {
-  local status proj='del(.generated_at) | del(.accounts[].first_flagged_at, .accounts[].first_suspicious_at) | del(.campaigns[].indicators[].value)'
-  wait "$1"; status=$?
-  cat "$2"
-  [ $status -eq 0 ] || { echo "scan --cluster --order-independent exited $status"; return 1; }
-  grep -qP "partition $3 ended on silo .*replayed [1-9][0-9]* entries" "$2" || { echo "partition $3 did not move and replay its log"; return 1; }
-  diff <(jq -S "$proj" "$4") <(jq -S "$proj" "$5") > "$work/diff.txt" \
-    || { echo "findings differ from the single-process order-independent scan:"; head -40 "$work/diff.txt"; return 1; }
-  echo "findings equal to scan --order-independent ($(jq '.summary.accounts_attack' "$4") accounts at attack, $(jq '.campaigns | length' "$4") campaigns)"
+  check_scan "$1" "$2" "partition $3 ended on silo .*replayed [1-9][0-9]* entries" "partition $3" "$partitioned_filter" "$4" "$5" \
+    "scan --order-independent"
 }
 
 # partition_port SCAN-STDERR PARTITION: waits for a running partitioned scan to name its partitions' silos and prints the port of PARTITION's.
