@@ -23,39 +23,19 @@ public sealed record ClusterScanResult(FindingsDocument Findings, DetectorStatus
 /// lines are reported here, with file and line, and never sent), the calling task submits the batches in order and
 /// retries any submission that failed transiently until the cluster has recovered, then collects the findings.
 /// </summary>
-public sealed class ClusterScanClient
+public sealed class ClusterScanClient : ScanClientBase
 {
-    private readonly IGrainFactory _grains;
-    private readonly Action<string> _log;
-
     /// <param name="grains">An Orleans client (or a grain factory inside a silo).</param>
     /// <param name="log">Receives one line per notable event (where the detector is, retries).</param>
-    public ClusterScanClient(IGrainFactory grains, Action<string>? log = null)
+    public ClusterScanClient(IGrainFactory grains, Action<string>? log = null) : base(grains, log)
     {
-        _grains = grains;
-        _log = log ?? (_ => { });
     }
-
-    /// <summary>Exchange lines per batch.</summary>
-    public int BatchLines { get; init; } = 512;
-
-    /// <summary>Bytes of line content after which a batch is sent even if it holds fewer lines.</summary>
-    public int BatchBytes { get; init; } = 4 << 20;
-
-    /// <summary>How long one submission is retried before the scan fails.</summary>
-    public TimeSpan RetryFor { get; init; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>How long the client waits for one call before it retries it (see <see cref="RetryingCaller.CallTimeout"/>).</summary>
-    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
     /// Batches analysed ahead by the cluster's stateless analysis workers (<see cref="IAnalysisGrain"/>) while the
     /// detector applies earlier ones; 0 to let the detector analyse (one silo's core does everything).
     /// </summary>
     public int AnalysisWindow { get; init; } = 4;
-
-    /// <summary>Called after every acknowledged batch with the number of exchanges acknowledged so far.</summary>
-    public Action<long>? Progress { get; init; }
 
     /// <summary>Runs the scan.</summary>
     /// <param name="detector">The detector's key; it must not exist yet (a fresh job).</param>
@@ -66,16 +46,16 @@ public sealed class ClusterScanClient
     /// <param name="input">Builds the input summary once reading ended.</param>
     /// <param name="includeBenign">List benign accounts too.</param>
     /// <param name="cancel">Stops the scan.</param>
-    /// <exception cref="InvalidOperationException">The detector already exists, the cluster did not recover within <see cref="RetryFor"/>, or the reader failed.</exception>
+    /// <exception cref="InvalidOperationException">The detector already exists, the cluster did not recover within <see cref="ScanClientBase.RetryFor"/>, or the reader failed.</exception>
     public async Task<ClusterScanResult> ScanAsync(string detector, DetectorSettings settings, IReadOnlyList<AccountMetadata> accounts,
         ExchangeLogReader reader, Action<IngestError> error, Func<InputSummary> input, bool includeBenign, CancellationToken cancel = default)
     {
-        var grain = _grains.GetGrain<IDetectorGrain>(detector);
-        var caller = new RetryingCaller(_log) { CallTimeout = CallTimeout, RetryFor = RetryFor };
+        var grain = Grains.GetGrain<IDetectorGrain>(detector);
+        var caller = NewCaller();
         var status = await caller.CallAsync(grain.Status, "status", cancel);
         if (status.Applied > 0)
             throw new InvalidOperationException($"detector {detector} already holds {status.Applied} log entries; use a new job name");
-        _log($"detector {detector} is on silo {status.Silo}");
+        Log($"detector {detector} is on silo {status.Silo}");
 
         long sequence = 0;
         await Submit(grain, new ExchangeBatch { Kind = BatchKind.Settings, Sequence = sequence++, Count = 1, Payload = settings.ToJson() }, caller, cancel);
@@ -116,7 +96,7 @@ public sealed class ClusterScanClient
         ulong referenceId = settings.ReferenceId;
         async Task<byte[]?> Analyse(ExchangeBatch batch)
         {
-            var worker = _grains.GetGrain<IAnalysisGrain>(batch.Sequence % 64);
+            var worker = Grains.GetGrain<IAnalysisGrain>(batch.Sequence % 64);
             return await caller.CallAsync(() => worker.Analyze(batch, detector, referenceId), $"analysis of entry {batch.Sequence}", stop.Token);
         }
         // Batches in analysis on the workers (or, with no window, none), oldest first; the detector takes them in order.
@@ -155,7 +135,7 @@ public sealed class ClusterScanClient
         }
         catch (Exception e) when (RetryingCaller.IsTransient(e))
         {
-            _log($"detector {detector}: its log could not be deleted ({e.Message}); it expires 24 h after its last append, or delete it by hand (docs/cluster.md)");
+            Log($"detector {detector}: its log could not be deleted ({e.Message}); it expires 24 h after its last append, or delete it by hand (docs/cluster.md)");
         }
         return new ClusterScanResult(findings, status, caller.Retries, sequence);
     }

@@ -39,33 +39,13 @@ public sealed record PartitionedScanResult(FindingsDocument Findings, IReadOnlyL
 /// </list>
 /// Every call is idempotent and retried after transient failures, so losing a silo midway loses nothing.
 /// </summary>
-public sealed class PartitionedScanClient
+public sealed class PartitionedScanClient : ScanClientBase
 {
-    private readonly IGrainFactory _grains;
-    private readonly Action<string> _log;
-
     /// <param name="grains">An Orleans client (or a grain factory inside a silo).</param>
     /// <param name="log">Receives one line per notable event (where partitions are, phases, retries).</param>
-    public PartitionedScanClient(IGrainFactory grains, Action<string>? log = null)
+    public PartitionedScanClient(IGrainFactory grains, Action<string>? log = null) : base(grains, log)
     {
-        _grains = grains;
-        _log = log ?? (_ => { });
     }
-
-    /// <summary>Exchange lines per batch.</summary>
-    public int BatchLines { get; init; } = 512;
-
-    /// <summary>Bytes of line content after which a batch is sent even if it holds fewer lines.</summary>
-    public int BatchBytes { get; init; } = 4 << 20;
-
-    /// <summary>How long one call is retried before the scan fails.</summary>
-    public TimeSpan RetryFor { get; init; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>How long the client waits for one call before it retries it (see <see cref="RetryingCaller.CallTimeout"/>).</summary>
-    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(15);
-
-    /// <summary>Called after every acknowledged batch with the number of exchanges acknowledged so far (from several tasks; the count is exact).</summary>
-    public Action<long>? Progress { get; init; }
 
     /// <summary>Called when a phase starts: "census", "second pass", "merge".</summary>
     public Action<string>? Phase { get; init; }
@@ -85,7 +65,7 @@ public sealed class PartitionedScanClient
     /// <param name="includeBenign">List benign accounts too.</param>
     /// <param name="cancel">Stops the scan.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="partitions"/> or <paramref name="censusWidth"/> out of range.</exception>
-    /// <exception cref="InvalidOperationException">A partition already exists, the cluster did not recover within <see cref="RetryFor"/>, a partition
+    /// <exception cref="InvalidOperationException">A partition already exists, the cluster did not recover within <see cref="ScanClientBase.RetryFor"/>, a partition
     /// refused an entry, the reader failed, a census part or state does not decode (client and silo versions differ), or the partitions hold
     /// another number of exchanges than were sent.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was cancelled.</exception>
@@ -97,8 +77,8 @@ public sealed class PartitionedScanClient
         ArgumentOutOfRangeException.ThrowIfGreaterThan(partitions, 1024);
         if (censusWidth < 64 || !System.Numerics.BitOperations.IsPow2(censusWidth))
             throw new ArgumentOutOfRangeException(nameof(censusWidth), censusWidth, "a power of two of at least 64");
-        var grains = Enumerable.Range(0, partitions).Select(p => _grains.GetGrain<IPartitionGrain>(IPartitionGrain.KeyOf(job, p))).ToArray();
-        var caller = new RetryingCaller(_log) { CallTimeout = CallTimeout, RetryFor = RetryFor };
+        var grains = Enumerable.Range(0, partitions).Select(p => Grains.GetGrain<IPartitionGrain>(IPartitionGrain.KeyOf(job, p))).ToArray();
+        var caller = NewCaller();
         var sequences = new long[partitions];
 
         // Phase 1: settings, accounts and exchanges to each partition; each counts its census part.
@@ -108,7 +88,7 @@ public sealed class PartitionedScanClient
             if (statuses[p].Applied > 0)
                 throw new InvalidOperationException($"partition {IPartitionGrain.KeyOf(job, p)} already holds {statuses[p].Applied} log entries; use a new job name");
         }
-        _log($"job {job}: {partitions} partitions on silos {string.Join(", ", statuses.Select((s, p) => $"p{p}@{s.Silo}"))}");
+        Log($"job {job}: {partitions} partitions on silos {string.Join(", ", statuses.Select((s, p) => $"p{p}@{s.Silo}"))}");
         await Task.WhenAll(grains.Select((g, p) => Submit(g, p, new ExchangeBatch
         {
             Kind = BatchKind.Settings, Sequence = sequences[p]++, Count = 1,
@@ -196,7 +176,7 @@ public sealed class PartitionedScanClient
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // The findings are built: a log left behind must not lose them.
-                _log($"partition {IPartitionGrain.KeyOf(job, p)}: its log could not be deleted ({e.GetType().Name}: {e.Message}); it expires 24 h after its last append");
+                Log($"partition {IPartitionGrain.KeyOf(job, p)}: its log could not be deleted ({e.GetType().Name}: {e.Message}); it expires 24 h after its last append");
             }
         }
         return new PartitionedScanResult(findings, final, caller.Retries, sequences.Sum(), censusBytes.Length, stateBytes);
