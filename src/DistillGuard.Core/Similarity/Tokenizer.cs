@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using DistillGuard.Core.Text;
 
 namespace DistillGuard.Core.Similarity;
@@ -16,10 +17,13 @@ public static class Tokenizer
         int n = 0;
         ulong h = 0;
         bool inWord = false;
+        ref byte classes = ref MemoryMarshal.GetArrayDataReference(WordChars.Classes);
+        ref char start = ref MemoryMarshal.GetReference(text);
         for (int i = 0; i < text.Length; i++)
         {
-            char c = text[i];
-            if (WordChars.IsWordChar(c))
+            char c = Unsafe.Add(ref start, i);
+            byte kind = Unsafe.Add(ref classes, c);
+            if (kind == WordChars.Word)
             {
                 h = inWord ? Step(h, c) : Step(0xcbf29ce484222325UL, c);
                 inWord = true;
@@ -31,7 +35,7 @@ public static class Tokenizer
                 tokens[n++] = Hash64.Mix(h);
                 inWord = false;
             }
-            if (WordChars.IsIdeographic(c))
+            if (kind == WordChars.Ideographic)
             {
                 if (n == tokens.Length) return n;
                 tokens[n++] = Hash64.Mix(Step(0x84222325cbf29ce4UL, c));
