@@ -17,6 +17,12 @@ internal static class CharFolding
     internal static readonly byte[] Kind = new byte[65536];
     internal static readonly Dictionary<char, string> Expansions = new();
 
+    /// <summary>
+    /// <see cref="Kind"/> and <see cref="Map"/> of each code unit in one entry, <c>Kind &lt;&lt; 16 | Map</c>, so the
+    /// normaliser's loop does one load per character; an <see cref="Emit"/> entry is the character to write.
+    /// </summary>
+    internal static readonly uint[] Entries = new uint[65536];
+
     // Look-alikes folded to the Latin letter they imitate. Both cases of a Cyrillic letter map to the same target so
     // that folding stays case-insensitive for Russian text (patterns are folded the same way, so matching is consistent).
     private static readonly (char From, char To)[] Confusables =
@@ -86,5 +92,6 @@ internal static class CharFolding
             Kind[i] = Expand;
             Expansions[c] = sb.ToString();
         }
+        for (int i = 0; i < 65536; i++) Entries[i] = (uint)Kind[i] << 16 | Map[i];
     }
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace DistillGuard.Core.Text;
@@ -27,30 +29,36 @@ public static class TextNormalizer
     /// <param name="written">Characters already in <paramref name="destination"/>; updated.</param>
     public static void Append(ReadOnlySpan<char> source, Span<char> destination, ref int written)
     {
-        var kinds = CharFolding.Kind;
-        var map = CharFolding.Map;
-        int w = written;
+        // One table load per character; the common case (a character written as its folded self) takes one branch.
+        ref uint entries = ref MemoryMarshal.GetArrayDataReference(CharFolding.Entries);
+        ref char src = ref MemoryMarshal.GetReference(source);
+        ref char dst = ref MemoryMarshal.GetReference(destination);
+        int w = written, capacity = destination.Length;
         char last = w > 0 ? destination[w - 1] : ' ';
-        for (int i = 0; i < source.Length && w < destination.Length; i++)
+        for (int i = 0; i < source.Length && w < capacity; i++)
         {
-            char c = source[i];
-            switch (kinds[c])
+            char c = Unsafe.Add(ref src, i);
+            uint entry = Unsafe.Add(ref entries, c);
+            if (entry <= char.MaxValue) // Emit
             {
-                case CharFolding.Emit:
-                    last = destination[w++] = map[c];
-                    break;
+                last = (char)entry;
+                Unsafe.Add(ref dst, w++) = last;
+                continue;
+            }
+            switch (entry >> 16)
+            {
                 case CharFolding.Space:
-                    if (last != ' ' && last != '\n') last = destination[w++] = ' ';
+                    if (last != ' ' && last != '\n') last = Unsafe.Add(ref dst, w++) = ' ';
                     break;
                 case CharFolding.Digit:
-                    if (last != DigitMark) last = destination[w++] = DigitMark;
+                    if (last != DigitMark) last = Unsafe.Add(ref dst, w++) = DigitMark;
                     break;
                 case CharFolding.Drop:
                     break;
                 case CharFolding.Expand:
                     foreach (var e in CharFolding.Expansions[c])
                     {
-                        if (w == destination.Length) break;
+                        if (w == capacity) break;
                         if (e >= '0' && e <= '9') { if (last != DigitMark) last = destination[w++] = DigitMark; }
                         else last = destination[w++] = e;
                     }
