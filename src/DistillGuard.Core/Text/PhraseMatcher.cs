@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace DistillGuard.Core.Text;
 
 /// <summary>A phrase found in normalised text.</summary>
@@ -139,12 +142,15 @@ public sealed class PhraseMatcher
     public int Match(ReadOnlySpan<char> text, Span<PhraseHit> hits)
     {
         int state = 0, count = 0;
-        var delta = _delta;
-        var symbol = _symbol;
+        // The transition loop reads the tables without bounds checks: symbols are < alphabet by construction, and
+        // every entry of the transition table is a state < StateCount.
+        ref ushort delta = ref MemoryMarshal.GetArrayDataReference(_delta);
+        ref ushort symbol = ref MemoryMarshal.GetArrayDataReference(_symbol);
+        ref char chars = ref MemoryMarshal.GetReference(text);
         int alphabet = _alphabet, firstOutput = _firstOutputState;
         for (int i = 0; i < text.Length; i++)
         {
-            state = delta[state * alphabet + symbol[text[i]]];
+            state = Unsafe.Add(ref delta, state * alphabet + Unsafe.Add(ref symbol, Unsafe.Add(ref chars, i)));
             if (state < firstOutput) continue;
             int o = _outStart[state], oe = _outStart[state + 1];
             for (; o < oe; o++)
