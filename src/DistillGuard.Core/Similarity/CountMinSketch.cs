@@ -8,6 +8,7 @@ namespace DistillGuard.Core.Similarity;
 /// </summary>
 public sealed class CountMinSketch
 {
+    private const int MaxDepth = 8;
     private readonly uint[] _counts;
     private readonly int _width;
     private readonly int _depth;
@@ -23,7 +24,7 @@ public sealed class CountMinSketch
     public CountMinSketch(int width = 1 << 16, int depth = 4, bool conservative = true)
     {
         Conservative = conservative;
-        if (depth is < 1 or > 8) throw new ArgumentOutOfRangeException(nameof(depth), depth, "1–8 rows");
+        if (depth is < 1 or > MaxDepth) throw new ArgumentOutOfRangeException(nameof(depth), depth, "1–8 rows");
         _width = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, width));
         _mask = _width - 1;
         _depth = depth;
@@ -44,6 +45,7 @@ public sealed class CountMinSketch
 
     /// <summary>Adds one to the key's count (with conservative update only the minimal counters grow).</summary>
     /// <returns>The new estimate.</returns>
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     public uint Increment(ulong key)
     {
         if (!Conservative)
@@ -57,11 +59,19 @@ public sealed class CountMinSketch
             }
             return least;
         }
-        uint min = Estimate(key);
+        // Each row's slot is hashed once and used for both the estimate and the update.
+        Span<int> slots = stackalloc int[MaxDepth];
+        uint min = uint.MaxValue;
+        for (int d = 0; d < _depth; d++)
+        {
+            int slot = slots[d] = d * _width + Slot(key, d);
+            uint c = _counts[slot];
+            if (c < min) min = c;
+        }
         uint target = min == uint.MaxValue ? min : min + 1;
         for (int d = 0; d < _depth; d++)
         {
-            ref uint c = ref _counts[d * _width + Slot(key, d)];
+            ref uint c = ref _counts[slots[d]];
             if (c < target) c = target;
         }
         return target;
