@@ -7,21 +7,27 @@ using DistillGuard.Ingest.Readers;
 namespace DistillGuard.Cli.Scanning;
 
 /// <summary>
-/// The scan pipeline, three stages over pooled batches so that every core has work and memory stays fixed whatever
-/// the input size:
+/// The scan pipeline over pooled batches, so that every core has work and memory stays fixed whatever the input size:
 /// <list type="number">
 /// <item>a reader thread decompresses and parses lines into <see cref="Exchange"/> objects;</item>
-/// <item><see cref="Analyzers"/> analysis threads run the stateless part of detection (normalisation, signals,
-/// MinHash, reference look-ups) on whole batches;</item>
+/// <item>each batch is analysed once (normalisation, signals, MinHash, reference look-ups: the stateless part of
+/// detection) by whichever thread claims it first: one of the <see cref="Analyzers"/> analysis threads, the reader
+/// when the engine has fallen <see cref="HelpBacklog"/> batches behind, or the engine thread when it reaches a batch
+/// nobody has claimed;</item>
 /// <item>the calling thread feeds the analysed exchanges to the engine in input order.</item>
 /// </list>
-/// Batches carry sequence numbers and the engine consumes them strictly in order, so the result does not depend on
-/// thread timing: a scan is deterministic for its input.
+/// On two cores there is no analysis thread: the reader and the engine share the analysis, so two threads keep two
+/// cores busy without time-slicing a third (docs/performance.md). Batches carry sequence numbers and the engine consumes
+/// them strictly in order, and analysis depends on the exchange alone, so the result does not depend on thread timing:
+/// a scan is deterministic for its input.
 /// </summary>
 internal sealed class ScanPipeline
 {
     /// <summary>Exchanges per batch.</summary>
     public const int BatchSize = 128;
+
+    /// <summary>Default <see cref="HelpBacklog"/>: batches waiting for the engine before the reader analyses the batch it just read.</summary>
+    public const int DefaultHelpBacklog = 2;
 
     private sealed class Batch
     {
@@ -29,8 +35,30 @@ internal sealed class ScanPipeline
         public readonly ExchangeAnalysis[] Analyses = Enumerable.Range(0, BatchSize).Select(_ => new ExchangeAnalysis()).ToArray();
         public readonly string[] Sources = new string[BatchSize];
         public readonly long[] Lines = new long[BatchSize];
+        public readonly ManualResetEventSlim Analysed = new(false);
         public int Count;
         public long Sequence;
+        // 2 × sequence while published and unclaimed, 2 × sequence + 1 once claimed, −1 while being filled: a claim
+        // names the use of the batch it was offered, so a late claim on a batch recycled since then fails.
+        private long _claim = -1;
+
+        /// <summary>Makes the batch claimable as batch number <paramref name="sequence"/>.</summary>
+        public void Publish(long sequence)
+        {
+            Sequence = sequence;
+            Volatile.Write(ref _claim, 2 * sequence);
+        }
+
+        /// <summary>Claims the analysis of batch number <paramref name="sequence"/>: true for exactly one caller per use of the batch.</summary>
+        public bool TryClaim(long sequence) => Interlocked.CompareExchange(ref _claim, 2 * sequence + 1, 2 * sequence) == 2 * sequence;
+
+        /// <summary>Readies a recycled batch for new exchanges.</summary>
+        public void Reset()
+        {
+            Count = 0;
+            Volatile.Write(ref _claim, -1);
+            Analysed.Reset();
+        }
     }
 
     private readonly ExchangeLogReader _reader;
@@ -38,19 +66,30 @@ internal sealed class ScanPipeline
 
     /// <param name="reader">The input.</param>
     /// <param name="engine">The engine (used from the calling thread only).</param>
-    /// <param name="analyzers">Analysis threads; default one per core beyond the first, at least one.</param>
-    public ScanPipeline(ExchangeLogReader reader, DetectionEngine engine, int? analyzers = null)
+    /// <param name="analyzers">Dedicated analysis threads; default one per core beyond the two the reader and the engine use.</param>
+    /// <param name="helpBacklog">Batches waiting for the engine at or above which the reader analyses the batch it just read (<see cref="DefaultHelpBacklog"/>; <see cref="int.MaxValue"/>: never).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="analyzers"/> is negative or <paramref name="helpBacklog"/> is below 1.</exception>
+    public ScanPipeline(ExchangeLogReader reader, DetectionEngine engine, int? analyzers = null, int helpBacklog = DefaultHelpBacklog)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(analyzers ?? 0, nameof(analyzers));
+        ArgumentOutOfRangeException.ThrowIfLessThan(helpBacklog, 1);
         _reader = reader;
         _engine = engine;
-        Analyzers = Math.Max(1, analyzers ?? Environment.ProcessorCount - 1);
+        Analyzers = analyzers ?? Math.Max(0, Environment.ProcessorCount - 2);
+        HelpBacklog = helpBacklog;
     }
 
-    /// <summary>Time spent analysing (all analysis threads) and in the engine, in stopwatch ticks.</summary>
+    /// <summary>Time spent analysing (all threads) and in the engine, in stopwatch ticks.</summary>
     public long AnalysisTicks, EngineTicks;
 
-    /// <summary>Number of analysis threads.</summary>
+    /// <summary>Batches analysed by the reader thread, by the engine thread and by the analysis threads.</summary>
+    public long ReaderAnalysed, EngineAnalysed, WorkerAnalysed;
+
+    /// <summary>Number of dedicated analysis threads (0 on two cores or fewer).</summary>
     public int Analyzers { get; }
+
+    /// <summary>Batches waiting for the engine at or above which the reader also analyses.</summary>
+    public int HelpBacklog { get; }
 
     /// <summary>Runs the scan to the end of the input.</summary>
     /// <param name="error">Receives malformed lines (called from the reader thread).</param>
@@ -61,7 +100,7 @@ internal sealed class ScanPipeline
         Run(error, progress, cancel, (x, a, source, line) => _engine.Process(x, a, source, line), templateKeysOnly: false);
 
     /// <summary>
-    /// A census pass (<see cref="LogCensus"/>): the analysis threads compute only template keys
+    /// A census pass (<see cref="LogCensus"/>): batches are analysed for template keys only
     /// (<see cref="ExchangeAnalyzer.AnalyzeTemplateKeys"/>), and <paramref name="census"/> observes every exchange in input order.
     /// </summary>
     public void RunCensus(LogCensus census, CancellationToken cancel) =>
@@ -72,12 +111,26 @@ internal sealed class ScanPipeline
     {
         int inFlight = 4 * (Analyzers + 2);
         using var free = new BlockingCollection<Batch>(inFlight);
-        using var parsed = new BlockingCollection<Batch>(inFlight);
-        using var analysed = new BlockingCollection<Batch>(inFlight);
-        for (int i = 0; i < inFlight; i++) free.Add(new Batch());
+        // Every parsed batch, in input order, to the engine; and, when there are analysis threads, to them as well.
+        using var ordered = new BlockingCollection<Batch>(inFlight);
+        using var work = new BlockingCollection<(Batch Batch, long Sequence)>(inFlight);
+        var batches = Enumerable.Range(0, inFlight).Select(_ => new Batch()).ToList();
+        foreach (var b in batches) free.Add(b);
         Exception? failure = null;
         // Stops every stage when one fails (or the user cancels), so no thread stays blocked on a full queue.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+
+        void Analyse(Batch batch, ExchangeAnalyzer analyzer, ref long counter)
+        {
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (templateKeysOnly)
+                for (int j = 0; j < batch.Count; j++) analyzer.AnalyzeTemplateKeys(batch.Items[j], batch.Analyses[j]);
+            else
+                for (int j = 0; j < batch.Count; j++) analyzer.Analyze(batch.Items[j], batch.Analyses[j]);
+            Interlocked.Add(ref AnalysisTicks, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
+            Interlocked.Increment(ref counter);
+            batch.Analysed.Set();
+        }
 
         // A stage thread: a failure stops the others; cancellation ends it quietly; `completed` always runs.
         Thread Stage(string name, Action body, Action completed) => new(() =>
@@ -103,12 +156,27 @@ internal sealed class ScanPipeline
 
         var readerThread = Stage("distillguard-reader", () =>
         {
+            var analyzer = _engine.CreateAnalyzer();
             Batch? current = null;
             long sequence = 0;
+            void Publish(Batch batch)
+            {
+                long number = sequence++;
+                batch.Publish(number);
+                ordered.Add(batch, stop.Token);
+                if (Analyzers > 0) work.Add((batch, number), stop.Token);
+                // The engine is behind: analyse this batch here rather than read further ahead. It is the newest, so
+                // the engine reaches it last; whoever comes to it first claims it.
+                if (ordered.Count >= HelpBacklog && batch.TryClaim(number)) Analyse(batch, analyzer, ref ReaderAnalysed);
+            }
             _reader.Run(
                 rent: () =>
                 {
-                    current ??= free.Take(stop.Token);
+                    if (current is null)
+                    {
+                        current = free.Take(stop.Token);
+                        current.Reset();
+                    }
                     return current.Items[current.Count];
                 },
                 deliver: (x, source, line) =>
@@ -117,71 +185,61 @@ internal sealed class ScanPipeline
                     current.Lines[current.Count] = line;
                     if (++current.Count == BatchSize)
                     {
-                        current.Sequence = sequence++;
-                        parsed.Add(current, stop.Token);
+                        var full = current;
                         current = null;
+                        Publish(full);
                     }
                 },
                 error,
                 stop.Token);
-            if (current is { Count: > 0 } && !stop.IsCancellationRequested)
-            {
-                current.Sequence = sequence;
-                parsed.Add(current, stop.Token);
-            }
-        }, parsed.CompleteAdding);
+            if (current is { Count: > 0 } && !stop.IsCancellationRequested) Publish(current);
+        }, () =>
+        {
+            ordered.CompleteAdding();
+            work.CompleteAdding();
+        });
 
-        int running = Analyzers;
         var analysisThreads = Enumerable.Range(0, Analyzers).Select(i => Stage($"distillguard-analysis-{i}", () =>
         {
             var analyzer = _engine.CreateAnalyzer();
-            foreach (var batch in parsed.GetConsumingEnumerable(stop.Token))
-            {
-                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-                if (templateKeysOnly)
-                    for (int j = 0; j < batch.Count; j++) analyzer.AnalyzeTemplateKeys(batch.Items[j], batch.Analyses[j]);
-                else
-                    for (int j = 0; j < batch.Count; j++) analyzer.Analyze(batch.Items[j], batch.Analyses[j]);
-                Interlocked.Add(ref AnalysisTicks, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
-                analysed.Add(batch, stop.Token);
-            }
-        }, () =>
-        {
-            if (Interlocked.Decrement(ref running) == 0) analysed.CompleteAdding();
-        })).ToList();
+            foreach (var (batch, number) in work.GetConsumingEnumerable(stop.Token))
+                if (batch.TryClaim(number)) Analyse(batch, analyzer, ref WorkerAnalysed);
+        }, () => { })).ToList();
 
         readerThread.Start();
         foreach (var t in analysisThreads) t.Start();
 
-        // Batches may finish analysis out of order when there are several analysis threads: hold them until their turn.
-        var waiting = new Dictionary<long, Batch>();
-        long next = 0;
         bool drained = false;
         try
         {
-            foreach (var arrived in analysed.GetConsumingEnumerable())
+            ExchangeAnalyzer? analyzer = null;
+            // Batches arrive in input order (the reader completes the queue however it ends); one claimed by another
+            // thread is waited for, unless a stage fails or the user cancels meanwhile.
+            foreach (var batch in ordered.GetConsumingEnumerable())
             {
-                waiting.Add(arrived.Sequence, arrived);
-                while (waiting.Remove(next, out var batch))
-                {
-                    long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-                    for (int i = 0; i < batch.Count; i++) consume(batch.Items[i], batch.Analyses[i], batch.Sources[i], batch.Lines[i]);
-                    EngineTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
-                    batch.Count = 0;
-                    free.Add(batch);
-                    next++;
-                    progress();
-                }
+                if (batch.TryClaim(batch.Sequence)) Analyse(batch, analyzer ??= _engine.CreateAnalyzer(), ref EngineAnalysed);
+                else batch.Analysed.Wait(stop.Token);
+                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                for (int i = 0; i < batch.Count; i++) consume(batch.Items[i], batch.Analyses[i], batch.Sources[i], batch.Lines[i]);
+                EngineTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
+                free.Add(batch);
+                progress();
             }
+            drained = true;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // A stage failed (reported below) or the user cancelled (the scan ends with what was read, as before).
             drained = true;
         }
         finally
         {
             // On an engine failure, release the other stages before the exception leaves.
             if (!drained) stop.Cancel();
+            readerThread.Join();
+            foreach (var t in analysisThreads) t.Join();
+            foreach (var b in batches) b.Analysed.Dispose();
         }
-        readerThread.Join();
-        foreach (var t in analysisThreads) t.Join();
         if (failure is not null) throw new InvalidOperationException("The scan pipeline failed: " + failure.Message, failure);
     }
 }

@@ -25,6 +25,7 @@ internal sealed class ScanRunner
     private readonly TextWriter _stderr;
     private readonly bool _interactive;
     private (double Analysis, double Engine) _pipelineBusy;
+    private (long Reader, long Engine, long Workers) _analysedBatches;
 
     public ScanRunner(IAnsiConsole console, TextWriter stdout, TextWriter stderr, bool interactive)
     {
@@ -59,6 +60,9 @@ internal sealed class ScanRunner
             ["streaming_peak_rss_bytes"] = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64,
             ["analysis_busy_seconds"] = Math.Round(_pipelineBusy.Analysis, 2),
             ["engine_busy_seconds"] = Math.Round(_pipelineBusy.Engine, 2),
+            ["batches_analysed_by_reader"] = _analysedBatches.Reader,
+            ["batches_analysed_by_engine"] = _analysedBatches.Engine,
+            ["batches_analysed_by_analysis_threads"] = _analysedBatches.Workers,
             ["accounts"] = engine.AccountCount,
             ["engine_state_bytes"] = state,
             ["bytes_per_account"] = engine.AccountCount == 0 ? 0 : state / engine.AccountCount,
@@ -247,6 +251,7 @@ internal sealed class ScanRunner
             var pipeline = new ScanPipeline(reader, engine);
             progress.Run(() => pipeline.Run(report, progress.Tick, cancel));
             _pipelineBusy = (Stopwatch.GetElapsedTime(0, pipeline.AnalysisTicks).TotalSeconds, Stopwatch.GetElapsedTime(0, pipeline.EngineTicks).TotalSeconds);
+            _analysedBatches = (pipeline.ReaderAnalysed, pipeline.EngineAnalysed, pipeline.WorkerAnalysed);
         }
         catch (InvalidOperationException e)
         {
