@@ -28,6 +28,7 @@ public sealed class PhraseMatcher
     private readonly int _firstOutputState; // states are numbered so that exactly those ≥ this one have outputs
     private readonly int[] _outList;
     private readonly int[] _length;
+    private readonly int _maxLength;
     private readonly bool[] _startBoundary;
     private readonly bool[] _endBoundary;
 
@@ -86,6 +87,7 @@ public sealed class PhraseMatcher
             outputs[s].Add(i);
         }
         StateCount = next.Count;
+        _maxLength = n == 0 ? 0 : _length.Max();
         if (StateCount > ushort.MaxValue) throw new ArgumentException("Too many patterns: the automaton exceeds 65,535 states.", nameof(patterns));
 
         // Breadth-first failure links, compiled into a full transition table.
@@ -135,11 +137,52 @@ public sealed class PhraseMatcher
         _outList = flat.ToArray();
     }
 
+    /// <summary>Texts at least this long are matched in two interleaved lanes.</summary>
+    internal const int TwoLaneMinimum = 256;
+
     /// <summary>Finds every pattern occurrence in <paramref name="text"/>, honouring word boundaries.</summary>
     /// <param name="text">Normalised text.</param>
     /// <param name="hits">Receives hits in order of their end offset; extra hits beyond its length are dropped.</param>
     /// <returns>Number of hits written.</returns>
+    /// <remarks>
+    /// A long text is matched in two lanes advanced together, so that the two chains of dependent table loads overlap:
+    /// lane A runs the automaton over <c>[0, mid + L − 1)</c> and lane B, from the root, over <c>[mid, end)</c>, where
+    /// L is the longest pattern. An occurrence ending within A's range lies wholly in it and A reports it; one ending
+    /// beyond it starts at or after <c>mid</c> and B reports it (B reports nothing else). The hits are the same, in the
+    /// same order, as one pass gives; A's hits fill <paramref name="hits"/> from the front and B's from the back, and
+    /// when they meet, B's latest hit gives way, so the hits dropped are those one pass would drop.
+    /// </remarks>
     public int Match(ReadOnlySpan<char> text, Span<PhraseHit> hits)
+    {
+        if (text.Length < Math.Max(TwoLaneMinimum, 4 * _maxLength) || hits.Length < 2) return MatchOneLane(text, hits);
+        int mid = text.Length / 2, aEnd = Math.Max(mid + _maxLength - 1, text.Length - mid);
+        int cap = hits.Length, a = 0, b = 0;
+        int stateA = 0, stateB = 0;
+        ref ushort delta = ref MemoryMarshal.GetArrayDataReference(_delta);
+        ref ushort symbol = ref MemoryMarshal.GetArrayDataReference(_symbol);
+        ref char chars = ref MemoryMarshal.GetReference(text);
+        int alphabet = _alphabet, firstOutput = _firstOutputState;
+        int together = text.Length - mid; // ≤ aEnd: lane A then finishes alone
+        for (int k = 0; k < together; k++)
+        {
+            stateA = Unsafe.Add(ref delta, stateA * alphabet + Unsafe.Add(ref symbol, Unsafe.Add(ref chars, k)));
+            stateB = Unsafe.Add(ref delta, stateB * alphabet + Unsafe.Add(ref symbol, Unsafe.Add(ref chars, mid + k)));
+            if (stateA >= firstOutput && !EmitFront(text, stateA, k + 1, hits, ref a, ref b)) return cap;
+            if (stateB >= firstOutput && mid + k + 1 > aEnd) EmitBack(text, stateB, mid + k + 1, hits, a, ref b);
+        }
+        for (int k = together; k < aEnd; k++)
+        {
+            stateA = Unsafe.Add(ref delta, stateA * alphabet + Unsafe.Add(ref symbol, Unsafe.Add(ref chars, k)));
+            if (stateA >= firstOutput && !EmitFront(text, stateA, k + 1, hits, ref a, ref b)) return cap;
+        }
+        // B's hits, stored from the back in reverse, follow A's in end order.
+        hits[(cap - b)..].Reverse();
+        hits[(cap - b)..].CopyTo(hits[a..]);
+        return a + b;
+    }
+
+    /// <summary>One pass over the whole text (what <see cref="Match"/> does for short texts, and what its two lanes must equal).</summary>
+    internal int MatchOneLane(ReadOnlySpan<char> text, Span<PhraseHit> hits)
     {
         int state = 0, count = 0;
         // The transition loop reads the tables without bounds checks: symbols are < alphabet by construction, and
@@ -156,13 +199,47 @@ public sealed class PhraseMatcher
             for (; o < oe; o++)
             {
                 int p = _outList[o];
-                int end = i + 1, start = end - _length[p];
-                if (_startBoundary[p] && start > 0 && WordChars.IsWordChar(text[start - 1])) continue;
-                if (_endBoundary[p] && end < text.Length && WordChars.IsWordChar(text[end])) continue;
+                if (!Accept(text, p, i + 1, out var hit)) continue;
                 if (count == hits.Length) return count;
-                hits[count++] = new PhraseHit(p, start, end);
+                hits[count++] = hit;
             }
         }
         return count;
+    }
+
+    /// <summary>Whether pattern <paramref name="p"/> ending at <paramref name="end"/> satisfies its word boundaries.</summary>
+    private bool Accept(ReadOnlySpan<char> text, int p, int end, out PhraseHit hit)
+    {
+        int start = end - _length[p];
+        hit = new PhraseHit(p, start, end);
+        if (_startBoundary[p] && start > 0 && WordChars.IsWordChar(text[start - 1])) return false;
+        if (_endBoundary[p] && end < text.Length && WordChars.IsWordChar(text[end])) return false;
+        return true;
+    }
+
+    /// <summary>Lane A's outputs at <paramref name="end"/>, written from the front; false once the hits are full of A's alone.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool EmitFront(ReadOnlySpan<char> text, int state, int end, Span<PhraseHit> hits, ref int a, ref int b)
+    {
+        for (int o = _outStart[state], oe = _outStart[state + 1]; o < oe; o++)
+        {
+            if (!Accept(text, _outList[o], end, out var hit)) continue;
+            if (a == hits.Length) return false;
+            if (a + b == hits.Length) b--; // B's latest hit gives way: one pass would have dropped it
+            hits[a++] = hit;
+        }
+        return true;
+    }
+
+    /// <summary>Lane B's outputs at <paramref name="end"/>, written from the back while there is room.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void EmitBack(ReadOnlySpan<char> text, int state, int end, Span<PhraseHit> hits, int a, ref int b)
+    {
+        for (int o = _outStart[state], oe = _outStart[state + 1]; o < oe; o++)
+        {
+            if (!Accept(text, _outList[o], end, out var hit)) continue;
+            if (a + b == hits.Length) return;
+            hits[hits.Length - 1 - b++] = hit;
+        }
     }
 }

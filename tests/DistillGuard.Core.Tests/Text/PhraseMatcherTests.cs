@@ -61,6 +61,55 @@ public class PhraseMatcherTests
         Assert.Equal(16, m.Match(text, hits));
     }
 
+    /// <summary>Every occurrence, by brute force: each pattern at each position, with its word boundaries.</summary>
+    private static HashSet<(int, int, int)> Occurrences(string text, IReadOnlyList<string> patterns)
+    {
+        var found = new HashSet<(int, int, int)>();
+        for (int p = 0; p < patterns.Count; p++)
+        {
+            bool stem = patterns[p].EndsWith('*');
+            string body = stem ? patterns[p][..^1] : patterns[p];
+            for (int start = text.IndexOf(body, StringComparison.Ordinal); start >= 0; start = text.IndexOf(body, start + 1, StringComparison.Ordinal))
+            {
+                int end = start + body.Length;
+                if (WordChars.IsWordChar(body[0]) && start > 0 && WordChars.IsWordChar(text[start - 1])) continue;
+                if (!stem && WordChars.IsWordChar(body[^1]) && end < text.Length && WordChars.IsWordChar(text[end])) continue;
+                found.Add((p, start, end));
+            }
+        }
+        return found;
+    }
+
+    [Fact]
+    public void Two_lanes_give_the_hits_of_one_pass_in_the_same_order_and_drop_the_same_ones()
+    {
+        // Texts woven from pieces of overlapping patterns (so hits cluster around the lanes' meeting point too),
+        // across the two-lane threshold, with hit buffers from tiny (most hits dropped) to ample.
+        string[] patterns = ["step by step", "step", "by step", "show your reasoning", "reason*", "a", "ab", "bab",
+            "think", "think step by step", "#", "推理", "理过", "let's think", "x"];
+        string[] pieces = ["step ", "by ", "step", "show your ", "reasoning", "reasons ", "ab", "bab", "a", " ", "think ",
+            "let's ", "# ", "推理过程", "x", "xx ", "stepby", "\n"];
+        var m = new PhraseMatcher(patterns);
+        var rng = new Random(5);
+        int twoLane = 0;
+        for (int trial = 0; trial < 3000; trial++)
+        {
+            var sb = new System.Text.StringBuilder();
+            int target = rng.Next(2) == 0 ? rng.Next(PhraseMatcher.TwoLaneMinimum * 3) : rng.Next(PhraseMatcher.TwoLaneMinimum - 8, PhraseMatcher.TwoLaneMinimum + 8);
+            while (sb.Length < target) sb.Append(pieces[rng.Next(pieces.Length)]);
+            string text = sb.ToString();
+            if (text.Length >= PhraseMatcher.TwoLaneMinimum) twoLane++;
+            int cap = rng.Next(3) switch { 0 => rng.Next(1, 8), 1 => rng.Next(1, 200), _ => 2000 };
+            var expected = new PhraseHit[cap];
+            var actual = new PhraseHit[cap];
+            int e = m.MatchOneLane(text, expected);
+            int n = m.Match(text, actual);
+            Assert.Equal(expected.AsSpan(0, e).ToArray(), actual.AsSpan(0, n).ToArray());
+            if (cap == 2000) Assert.Equal(Occurrences(text, patterns), actual.Take(n).Select(h => (h.PatternId, h.Start, h.End)).ToHashSet());
+        }
+        Assert.True(twoLane > 1000, $"{twoLane} texts long enough for two lanes");
+    }
+
     [Fact]
     public void Rejects_empty_patterns() => Assert.Throws<ArgumentException>(() => new PhraseMatcher(["ok", ""]));
 }
