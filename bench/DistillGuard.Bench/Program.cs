@@ -9,6 +9,7 @@ namespace DistillGuard.Bench;
 /// <c>stages FILE [LIMIT]</c>: single-threaded passes that each do a little more (where the time goes).
 /// <c>gateway [REQUESTS] [CONCURRENCY] [json|stream]</c>: loopback load against the bare upstream, plain YARP and the gateway.
 /// <c>engine FILE [LIMIT]</c>: the engine alone on one thread, with analysis and engine time and the engine's state every 500,000 exchanges.
+/// <c>analyse FILE [N] [REPEATS]</c>: analysis alone over N exchanges held in memory, best of REPEATS passes, with a checksum of the features.
 /// </summary>
 public static class Program
 {
@@ -16,7 +17,7 @@ public static class Program
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: micro [BenchmarkDotNet options] | e2e --cli distillguard.dll --name N --traffic FILE [--accounts FILE] ... [--markdown FILE] | stages FILE [LIMIT]");
+            Console.Error.WriteLine("usage: micro [BenchmarkDotNet options] | e2e --cli distillguard.dll --name N --traffic FILE [--accounts FILE] ... [--markdown FILE] | stages FILE [LIMIT] | engine FILE [LIMIT] | analyse FILE [N] [REPEATS] | gateway [REQUESTS] [CONCURRENCY] [json|stream]");
             return 2;
         }
         switch (args[0])
@@ -45,6 +46,14 @@ public static class Program
                 long limit = args.Length > 2 ? long.Parse(args[2]) : long.MaxValue;
                 var r = Stages.Engine(args[1], limit, out _);
                 Console.WriteLine($"{r.Name,-50} {r.Lines,10:N0} lines {r.Elapsed.TotalSeconds,7:F1} s {r.PerSecond,10:N0}/s");
+                return 0;
+            }
+            case "analyse":
+            {
+                int limit = args.Length > 2 ? int.Parse(args[2]) : 40_000;
+                int repeats = args.Length > 3 ? int.Parse(args[3]) : 5;
+                var (best, checksum, n) = AnalysisTiming.Run(args[1], limit, repeats);
+                Console.WriteLine($"analysis: best of {repeats} passes {best:F2} µs/exchange over {n:N0} exchanges; feature checksum {checksum:X16}");
                 return 0;
             }
             case "stages":
