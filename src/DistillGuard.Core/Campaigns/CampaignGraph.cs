@@ -102,6 +102,9 @@ public sealed class CampaignGraph
         foreach (var t in a.Templates) keys.Add(t);
     }
 
+    // Sums this far below the edge threshold cannot reach it (weights are rounded to 1e-4; float error is far smaller).
+    private const float CannotReachMargin = 1e-3f;
+
     /// <summary>
     /// Members read from each posting list during incremental reconciliation. A proxy exit shared by hundreds of
     /// accounts of one campaign tells a newcomer the campaign's label from any few dozen of them; reading all of them
@@ -154,12 +157,17 @@ public sealed class CampaignGraph
         // A full read reports neighbours in ascending account order, so that it does not depend on the order accounts
         // joined the posting lists (the final recomputation); a sampled read keeps the (deterministic) join order.
         if (postingSample == int.MaxValue) Array.Sort(_touched, 0, touched);
+        // An edge's weight is at most its raw sum (the playbook and organisation factors are at most 1), so a sum
+        // clearly below the threshold is dropped before the other account's profile is read: most accounts reached
+        // share one weak key, and each profile read is a cache miss. The margin is far above float rounding.
+        float cannotReach = threshold - CannotReachMargin;
         for (int i = 0; i < touched; i++)
         {
             int b = _touched[i];
             float sum = _total[b], sumInfra = _infrastructure[b];
             _total[b] = 0f;
             _infrastructure[b] = 0f;
+            if (sum < cannotReach) continue;
             var other = _profile(b);
             if (!other.Candidate) continue;
             float factor = a.OrgKey != 0 && a.OrgKey == other.OrgKey ? SameOrganisationFactor : 1f;
