@@ -30,6 +30,8 @@ public sealed class CommunityTracker
     private readonly Dictionary<int, HashSet<int>> _members = new();
     private readonly Dictionary<int, Campaign> _campaigns = new();
     private readonly HashSet<int> _dirty = new();
+    private readonly HashSet<int> _associatesSeen = new();
+    private readonly HashSet<ulong> _cardsRead = new();
     private readonly Queue<int> _queue = new();
     private const int KeepAtMost = 4096; // entries of the reused reconciliation collections kept between passes
     private readonly HashSet<int> _queued = new(), _touched = new();
@@ -398,13 +400,17 @@ public sealed class CommunityTracker
     /// </summary>
     private void AttachPaymentAssociates(Campaign c)
     {
-        var seen = new HashSet<int>();
+        // Reused between calls; a card shared by many members is read once, not once per member holding it.
+        var seen = _associatesSeen;
+        var cards = _cardsRead;
+        seen.Clear();
+        cards.Clear();
         foreach (var m in c.Members)
         {
             for (int i = 0; i < m.IndicatorCount; i++)
             {
                 ulong key = m.IndicatorKeys[i];
-                if (IndicatorKey.KindOf(key) != IndicatorKind.Payment) continue;
+                if (IndicatorKey.KindOf(key) != IndicatorKind.Payment || !cards.Add(key)) continue;
                 if (!_index.TryGetPosting(key, out var posting) || posting.Popular) continue;
                 foreach (var b in posting.Accounts)
                 {
@@ -418,5 +424,7 @@ public sealed class CommunityTracker
             }
         }
         c.Associates.Sort(static (x, y) => string.CompareOrdinal(x.AccountId, y.AccountId));
+        if (seen.EnsureCapacity(0) > KeepAtMost) { seen.Clear(); seen.TrimExcess(); }
+        if (cards.EnsureCapacity(0) > KeepAtMost) { cards.Clear(); cards.TrimExcess(); }
     }
 }
