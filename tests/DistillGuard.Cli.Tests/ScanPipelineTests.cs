@@ -66,9 +66,92 @@ public sealed class ScanPipelineTests(SimulatedTraffic sim)
         foreach (var pass in new[] { first, second })
         {
             Assert.Equal(Batches, pass.ReaderAnalysed + pass.EngineAnalysed + pass.WorkerAnalysed);
-            if (analyzers == 0) Assert.Equal(0, pass.WorkerAnalysed);
+            Assert.Equal(Batches, pass.Published);
             if (analyzers == 0 && helpBacklog == int.MaxValue) Assert.Equal(Batches, pass.EngineAnalysed);
         }
+        // The division happened as configured (over two passes of 63 batches each, not left to chance).
+        if (helpBacklog == 1) Assert.True(first.ReaderAnalysed + second.ReaderAnalysed > 0, "the reader never analysed");
+        if (analyzers > 0) Assert.True(first.WorkerAnalysed + second.WorkerAnalysed > 0, "no analysis thread analysed");
+    }
+
+    [Fact]
+    public void A_claim_names_the_use_of_the_batch_so_a_late_claim_on_a_recycled_batch_fails()
+    {
+        var batch = new ScanPipeline.Batch();
+        Assert.False(batch.TryClaim(0));        // being filled: nobody can claim it
+        batch.Publish(0);
+        Assert.True(batch.TryClaim(0));
+        Assert.False(batch.TryClaim(0));        // exactly one claim per use
+        batch.Reset();
+        Assert.False(batch.TryClaim(0));        // recycled, being filled again
+        batch.Publish(1);
+        Assert.False(batch.TryClaim(0));        // a claim left over from its first use
+        Assert.True(batch.TryClaim(1));
+        Assert.False(batch.TryClaim(1));
+        batch.Analysed.Dispose();
+    }
+
+    /// <summary>The slice with a malformed line at about the middle, as a new file.</summary>
+    private string WithMalformedLine()
+    {
+        var lines = File.ReadAllLines(sim.Slice).ToList();
+        lines.Insert(4000, "{\"this is\": not json");
+        string path = Path.Combine(sim.Dir, $"malformed-{Guid.NewGuid():N}.jsonl");
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(0, 2)]
+    [InlineData(2, 2)]
+    public void A_failing_stage_ends_the_scan_with_its_error(int analyzers, int helpBacklog)
+    {
+        // The error callback runs on the reader thread: throwing there fails that stage while batches it or another
+        // thread claimed may be in flight. The scan must end with the error, not hang.
+        var pipeline = new ScanPipeline(new ExchangeLogReader([InputSource.File(WithMalformedLine())]), new DetectionEngine(), analyzers, helpBacklog);
+        var failure = Assert.Throws<InvalidOperationException>(() =>
+            pipeline.Run(e => throw new FormatException($"rejected line {e.Line}"), () => { }, CancellationToken.None));
+        Assert.Equal("The scan pipeline failed: rejected line 4001", failure.Message);
+        Assert.IsType<FormatException>(failure.InnerException);
+    }
+
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(0, 2)]
+    [InlineData(2, 2)]
+    public void An_engine_failure_leaves_run_with_its_exception(int analyzers, int helpBacklog)
+    {
+        var pipeline = new ScanPipeline(new ExchangeLogReader([InputSource.File(sim.Slice)]), new DetectionEngine(), analyzers, helpBacklog);
+        int batches = 0;
+        var failure = Assert.Throws<TimeoutException>(() =>
+            pipeline.Run(_ => { }, () => { if (++batches == 10) throw new TimeoutException("engine gave up"); }, CancellationToken.None));
+        Assert.Equal("engine gave up", failure.Message);
+        Assert.Equal(10, batches);
+    }
+
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(0, 2)]
+    [InlineData(2, 2)]
+    public void A_cancelled_scan_returns_quietly_after_every_batch_read_so_far(int analyzers, int helpBacklog)
+    {
+        // Cancelling stops the reading; every batch already read, whoever claimed its analysis, still reaches the
+        // engine, in whole batches. The engine is slowed until the cancel, so batches the reader or an analysis thread
+        // claimed are queued behind it when it comes.
+        var engine = new DetectionEngine();
+        var pipeline = new ScanPipeline(new ExchangeLogReader([InputSource.File(sim.Slice)]), engine, analyzers, helpBacklog);
+        using var cancel = new CancellationTokenSource();
+        int batches = 0;
+        pipeline.Run(_ => { }, () =>
+        {
+            Thread.Sleep(20);
+            if (++batches == 10) cancel.Cancel();
+        }, cancel.Token);
+        Assert.True(pipeline.Published > 10, $"{pipeline.Published} batches read: none was queued at the cancel");
+        Assert.True(batches >= 10 && batches < Batches, $"{batches} batches");
+        Assert.Equal(pipeline.Published, batches);
+        Assert.Equal(batches * (long)ScanPipeline.BatchSize, engine.ExchangeCount);
     }
 
     [Theory]

@@ -12,7 +12,7 @@ namespace DistillGuard.Cli.Scanning;
 /// <item>a reader thread decompresses and parses lines into <see cref="Exchange"/> objects;</item>
 /// <item>each batch is analysed once (normalisation, signals, MinHash, reference look-ups: the stateless part of
 /// detection) by whichever thread claims it first: one of the <see cref="Analyzers"/> analysis threads, the reader
-/// when the engine has fallen <see cref="HelpBacklog"/> batches behind, or the engine thread when it reaches a batch
+/// when <see cref="HelpBacklog"/> batches, the one it just read included, wait for the engine, or the engine thread when it reaches a batch
 /// nobody has claimed;</item>
 /// <item>the calling thread feeds the analysed exchanges to the engine in input order.</item>
 /// </list>
@@ -26,10 +26,11 @@ internal sealed class ScanPipeline
     /// <summary>Exchanges per batch.</summary>
     public const int BatchSize = 128;
 
-    /// <summary>Default <see cref="HelpBacklog"/>: batches waiting for the engine before the reader analyses the batch it just read.</summary>
+    /// <summary>Default <see cref="HelpBacklog"/>: batches waiting for the engine, the one just read included, at which the reader analyses that one (2: an older batch still waits).</summary>
     public const int DefaultHelpBacklog = 2;
 
-    private sealed class Batch
+    /// <summary>A pooled batch of exchanges with their analyses and the claim on its analysis (internal for tests).</summary>
+    internal sealed class Batch
     {
         public readonly Exchange[] Items = Enumerable.Range(0, BatchSize).Select(_ => new Exchange()).ToArray();
         public readonly ExchangeAnalysis[] Analyses = Enumerable.Range(0, BatchSize).Select(_ => new ExchangeAnalysis()).ToArray();
@@ -67,7 +68,7 @@ internal sealed class ScanPipeline
     /// <param name="reader">The input.</param>
     /// <param name="engine">The engine (used from the calling thread only).</param>
     /// <param name="analyzers">Dedicated analysis threads; default one per core beyond the two the reader and the engine use.</param>
-    /// <param name="helpBacklog">Batches waiting for the engine at or above which the reader analyses the batch it just read (<see cref="DefaultHelpBacklog"/>; <see cref="int.MaxValue"/>: never).</param>
+    /// <param name="helpBacklog">Batches waiting for the engine, the one just read included, at or above which the reader analyses the batch it just read (<see cref="DefaultHelpBacklog"/>; 1: nearly always; <see cref="int.MaxValue"/>: never).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="analyzers"/> is negative or <paramref name="helpBacklog"/> is below 1.</exception>
     public ScanPipeline(ExchangeLogReader reader, DetectionEngine engine, int? analyzers = null, int helpBacklog = DefaultHelpBacklog)
     {
@@ -85,10 +86,13 @@ internal sealed class ScanPipeline
     /// <summary>Batches analysed by the reader thread, by the engine thread and by the analysis threads.</summary>
     public long ReaderAnalysed, EngineAnalysed, WorkerAnalysed;
 
+    /// <summary>Batches the reader handed on (after a cancel, the engine still consumes every one of them).</summary>
+    public long Published;
+
     /// <summary>Number of dedicated analysis threads (0 on two cores or fewer).</summary>
     public int Analyzers { get; }
 
-    /// <summary>Batches waiting for the engine at or above which the reader also analyses.</summary>
+    /// <summary>Batches waiting for the engine (the one just read included) at or above which the reader also analyses.</summary>
     public int HelpBacklog { get; }
 
     /// <summary>Runs the scan to the end of the input.</summary>
@@ -117,8 +121,11 @@ internal sealed class ScanPipeline
         var batches = Enumerable.Range(0, inFlight).Select(_ => new Batch()).ToList();
         foreach (var b in batches) free.Add(b);
         Exception? failure = null;
-        // Stops every stage when one fails (or the user cancels), so no thread stays blocked on a full queue.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        // `failed`: a stage (or the engine) failed. `stop`: that, or the user cancelled; every stage stops reading or
+        // claiming on it, so no thread stays blocked on a full queue. The engine waits for a batch another thread claimed
+        // on `failed` only: after a user's cancel every claimed batch is still finished, and the engine drains them all.
+        using var failed = new CancellationTokenSource();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel, failed.Token);
 
         void Analyse(Batch batch, ExchangeAnalyzer analyzer, ref long counter)
         {
@@ -145,7 +152,7 @@ internal sealed class ScanPipeline
             catch (Exception e)
             {
                 failure ??= e;
-                stop.Cancel();
+                failed.Cancel();
             }
             finally
             {
@@ -164,9 +171,10 @@ internal sealed class ScanPipeline
                 long number = sequence++;
                 batch.Publish(number);
                 ordered.Add(batch, stop.Token);
+                Interlocked.Increment(ref Published);
                 if (Analyzers > 0) work.Add((batch, number), stop.Token);
-                // The engine is behind: analyse this batch here rather than read further ahead. It is the newest, so
-                // the engine reaches it last; whoever comes to it first claims it.
+                // The engine is behind (with the default, an older batch still waits): analyse this one here rather
+                // than read further ahead. It is the newest, so the engine reaches it last; whoever comes first claims it.
                 if (ordered.Count >= HelpBacklog && batch.TryClaim(number)) Analyse(batch, analyzer, ref ReaderAnalysed);
             }
             _reader.Run(
@@ -214,11 +222,11 @@ internal sealed class ScanPipeline
         {
             ExchangeAnalyzer? analyzer = null;
             // Batches arrive in input order (the reader completes the queue however it ends); one claimed by another
-            // thread is waited for, unless a stage fails or the user cancels meanwhile.
+            // thread is waited for, unless a stage fails meanwhile (its error is thrown below).
             foreach (var batch in ordered.GetConsumingEnumerable())
             {
                 if (batch.TryClaim(batch.Sequence)) Analyse(batch, analyzer ??= _engine.CreateAnalyzer(), ref EngineAnalysed);
-                else batch.Analysed.Wait(stop.Token);
+                else if (!WaitAnalysed(batch)) break;
                 long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
                 for (int i = 0; i < batch.Count; i++) consume(batch.Items[i], batch.Analyses[i], batch.Sources[i], batch.Lines[i]);
                 EngineTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
@@ -227,19 +235,27 @@ internal sealed class ScanPipeline
             }
             drained = true;
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // A stage failed (reported below) or the user cancelled (the scan ends with what was read, as before).
-            drained = true;
-        }
         finally
         {
             // On an engine failure, release the other stages before the exception leaves.
-            if (!drained) stop.Cancel();
+            if (!drained) failed.Cancel();
             readerThread.Join();
             foreach (var t in analysisThreads) t.Join();
             foreach (var b in batches) b.Analysed.Dispose();
         }
         if (failure is not null) throw new InvalidOperationException("The scan pipeline failed: " + failure.Message, failure);
+
+        bool WaitAnalysed(Batch batch)
+        {
+            try
+            {
+                batch.Analysed.Wait(failed.Token);
+                return true;
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
     }
 }
