@@ -58,7 +58,11 @@ public sealed class CommunityTracker
     /// <summary>Assessed communities with at least the minimum number of accounts, keyed by label.</summary>
     public IReadOnlyDictionary<int, Campaign> Campaigns => _campaigns;
 
-    /// <summary>Invoked for each member whose final risk was updated by a campaign re-assessment.</summary>
+    /// <summary>
+    /// Invoked for each member whose final risk was updated by a campaign re-assessment. It runs inside
+    /// <see cref="Reconcile"/> and <see cref="Recompute"/>, which reuse their working sets: it must not call back into
+    /// the tracker.
+    /// </summary>
     public Action<AccountProfile>? MemberUpdated { get; set; }
 
     /// <summary>Queues a candidate account for re-labelling.</summary>

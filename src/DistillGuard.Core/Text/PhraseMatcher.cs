@@ -142,12 +142,13 @@ public sealed class PhraseMatcher
 
     /// <summary>Finds every pattern occurrence in <paramref name="text"/>, honouring word boundaries.</summary>
     /// <param name="text">Normalised text.</param>
-    /// <param name="hits">Receives hits in order of their end offset; extra hits beyond its length are dropped.</param>
+    /// <param name="hits">Receives hits in order of their end offset; extra hits beyond its length are dropped. Entries
+    /// past the returned count are left as they were, or cleared.</param>
     /// <returns>Number of hits written.</returns>
     /// <remarks>
     /// A long text is matched in two lanes advanced together, so that the two chains of dependent table loads overlap:
-    /// lane A runs the automaton over <c>[0, mid + L − 1)</c> and lane B, from the root, over <c>[mid, end)</c>, where
-    /// L is the longest pattern. An occurrence ending within A's range lies wholly in it and A reports it; one ending
+    /// lane A runs the automaton over <c>[0, max(mid + L − 1, end − mid))</c> and lane B, from the root, over
+    /// <c>[mid, end)</c>, where L is the longest pattern. An occurrence ending within A's range lies wholly in it and A reports it; one ending
     /// beyond it starts at or after <c>mid</c> and B reports it (B reports nothing else). The hits are the same, in the
     /// same order, as one pass gives; A's hits fill <paramref name="hits"/> from the front and B's from the back, and
     /// when they meet, B's latest hit gives way, so the hits dropped are those one pass would drop.
@@ -175,9 +176,11 @@ public sealed class PhraseMatcher
             stateA = Unsafe.Add(ref delta, stateA * alphabet + Unsafe.Add(ref symbol, Unsafe.Add(ref chars, k)));
             if (stateA >= firstOutput && !EmitFront(text, stateA, k + 1, hits, ref a, ref b)) return cap;
         }
-        // B's hits, stored from the back in reverse, follow A's in end order.
+        // B's hits, stored from the back in reverse, follow A's in end order; what B left beyond them is cleared, so
+        // nothing past the returned count is written (as with one pass).
         hits[(cap - b)..].Reverse();
         hits[(cap - b)..].CopyTo(hits[a..]);
+        hits[Math.Max(a + b, cap - b)..].Clear();
         return a + b;
     }
 

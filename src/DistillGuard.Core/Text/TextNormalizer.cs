@@ -27,8 +27,12 @@ public static class TextNormalizer
     /// <param name="source">Raw text.</param>
     /// <param name="destination">Output buffer; a length of <c>source.Length + 16</c> is always enough except for rare expansions.</param>
     /// <param name="written">Characters already in <paramref name="destination"/>; updated.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="written"/> is negative or beyond <paramref name="destination"/>.</exception>
     public static void Append(ReadOnlySpan<char> source, Span<char> destination, ref int written)
     {
+        // The loop writes without bounds checks below `destination.Length`; a start outside the buffer is refused here.
+        if ((uint)written > (uint)destination.Length)
+            throw new ArgumentOutOfRangeException(nameof(written), written, $"0–{destination.Length} characters already written expected");
         // One table load per character; the common case (a character written as its folded self) takes one branch.
         ref uint entries = ref MemoryMarshal.GetArrayDataReference(CharFolding.Entries);
         ref char src = ref MemoryMarshal.GetReference(source);

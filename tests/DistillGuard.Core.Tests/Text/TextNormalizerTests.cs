@@ -93,6 +93,19 @@ public class TextNormalizerTests
         }
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(6)]
+    public void Refuses_a_start_outside_the_destination(int written)
+    {
+        // The loop writes without bounds checks, so a start before or after the buffer must be refused up front
+        // (a negative start once wrote one character before the span).
+        var buffer = "zzzzzzz".ToCharArray();
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => TextNormalizer.Append("a", buffer.AsSpan(1, 5), ref written));
+        Assert.Equal("written", error.ParamName);
+        Assert.Equal("zzzzzzz", new string(buffer));
+    }
+
     [Fact]
     public void Truncates_at_the_destination_without_throwing()
     {
