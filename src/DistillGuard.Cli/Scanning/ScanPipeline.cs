@@ -12,8 +12,8 @@ namespace DistillGuard.Cli.Scanning;
 /// <item>a reader thread decompresses and parses lines into <see cref="Exchange"/> objects;</item>
 /// <item>each batch is analysed once (normalisation, signals, MinHash, reference look-ups: the stateless part of
 /// detection) by whichever thread claims it first: one of the <see cref="Analyzers"/> analysis threads, the reader
-/// when <see cref="HelpBacklog"/> batches, the one it just read included, wait for the engine, or the engine thread when it reaches a batch
-/// nobody has claimed;</item>
+/// when <see cref="HelpBacklog"/> batches (the one it just read included) wait for the engine, or the engine thread
+/// when it reaches a batch nobody has claimed;</item>
 /// <item>the calling thread feeds the analysed exchanges to the engine in input order.</item>
 /// </list>
 /// On two cores there is no analysis thread: the reader and the engine share the analysis, so two threads keep two
@@ -26,7 +26,10 @@ internal sealed class ScanPipeline
     /// <summary>Exchanges per batch.</summary>
     public const int BatchSize = 128;
 
-    /// <summary>Default <see cref="HelpBacklog"/>: batches waiting for the engine, the one just read included, at which the reader analyses that one (2: an older batch still waits).</summary>
+    /// <summary>
+    /// Default <see cref="HelpBacklog"/>: batches waiting for the engine, the one just read included, at which the
+    /// reader analyses that one (2: an older batch still waits).
+    /// </summary>
     public const int DefaultHelpBacklog = 2;
 
     /// <summary>A pooled batch of exchanges with their analyses and the claim on its analysis (internal for tests).</summary>
@@ -68,7 +71,8 @@ internal sealed class ScanPipeline
     /// <param name="reader">The input.</param>
     /// <param name="engine">The engine (used from the calling thread only).</param>
     /// <param name="analyzers">Dedicated analysis threads; default one per core beyond the two the reader and the engine use.</param>
-    /// <param name="helpBacklog">Batches waiting for the engine, the one just read included, at or above which the reader analyses the batch it just read (<see cref="DefaultHelpBacklog"/>; 1: nearly always; <see cref="int.MaxValue"/>: never).</param>
+    /// <param name="helpBacklog">Batches waiting for the engine, the one just read included, at or above which the reader
+    /// analyses the batch it just read (<see cref="DefaultHelpBacklog"/>; 1: nearly always; <see cref="int.MaxValue"/>: never).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="analyzers"/> is negative or <paramref name="helpBacklog"/> is below 1.</exception>
     public ScanPipeline(ExchangeLogReader reader, DetectionEngine engine, int? analyzers = null, int helpBacklog = DefaultHelpBacklog)
     {
