@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
+using System.Text.Json;
+using DistillGuard.Core.Profiles;
 
 namespace DistillGuard.Cluster.Batches;
 
@@ -8,7 +10,8 @@ namespace DistillGuard.Cluster.Batches;
 /// <c>magic "DGB1" · kind:u8 · sequence:i64 · count:i32 · origin_sequence:i64 · origin_length:u16 · origin_utf8 ·
 /// payload_length:i32 · payload</c> (an empty origin means none).
 /// An <see cref="BatchKind.Exchanges"/> payload is
-/// <c>sources:i32 · (utf8_length:i32 · utf8)* · (source_index:i32 · line_number:i64 · line_length:i32 · line_utf8)*</c>.
+/// <c>sources:i32 · (utf8_length:i32 · utf8)* · (source_index:i32 · line_number:i64 · line_length:i32 · line_utf8)*</c>;
+/// an <see cref="BatchKind.Accounts"/> payload is a UTF-8 JSON array of <see cref="AccountMetadata"/>.
 /// </summary>
 public static class ExchangeBatchCodec
 {
@@ -59,6 +62,23 @@ public static class ExchangeBatchCodec
             Origin = originBytes == 0 ? null : Encoding.UTF8.GetString(bytes.Slice(27, originBytes)),
             Payload = bytes[header..].ToArray(),
         };
+    }
+
+    /// <summary>The payload of an <see cref="BatchKind.Accounts"/> entry.</summary>
+    public static byte[] EncodeAccounts(AccountMetadata[] accounts) => JsonSerializer.SerializeToUtf8Bytes(accounts);
+
+    /// <summary>The accounts of an <see cref="BatchKind.Accounts"/> payload.</summary>
+    /// <exception cref="InvalidDataException">The payload is not a JSON array of account metadata.</exception>
+    public static AccountMetadata[] DecodeAccounts(ReadOnlySpan<byte> payload)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<AccountMetadata[]>(payload) ?? [];
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException("accounts payload: " + e.Message, e);
+        }
     }
 
     /// <summary>Calls <paramref name="line"/> for every exchange line of an <see cref="BatchKind.Exchanges"/> payload.</summary>

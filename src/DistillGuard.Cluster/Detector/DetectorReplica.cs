@@ -1,10 +1,8 @@
-using System.Text.Json;
 using DistillGuard.Cluster.Batches;
 using DistillGuard.Core.Analysis;
 using DistillGuard.Core.Engine;
 using DistillGuard.Core.Exchanges;
 using DistillGuard.Core.Findings;
-using DistillGuard.Core.Profiles;
 using DistillGuard.Ingest.Formats;
 
 namespace DistillGuard.Cluster.Detector;
@@ -114,16 +112,7 @@ public sealed class DetectorReplica
                 break;
             case BatchKind.Accounts:
                 var engine = EngineOrThrow();
-                AccountMetadata[] accounts;
-                try
-                {
-                    accounts = JsonSerializer.Deserialize<AccountMetadata[]>(entry.Payload) ?? [];
-                }
-                catch (JsonException e)
-                {
-                    throw new InvalidDataException("detector log entry: accounts payload: " + e.Message, e);
-                }
-                foreach (var m in accounts) engine.RegisterAccount(m);
+                foreach (var m in ExchangeBatchCodec.DecodeAccounts(entry.Payload)) engine.RegisterAccount(m);
                 break;
             case BatchKind.Exchanges:
                 ApplyExchanges(EngineOrThrow(), entry);

@@ -1,10 +1,8 @@
-using System.Text.Json;
 using DistillGuard.Cluster.Batches;
 using DistillGuard.Cluster.Detector;
 using DistillGuard.Core.Analysis;
 using DistillGuard.Core.Engine;
 using DistillGuard.Core.Exchanges;
-using DistillGuard.Core.Profiles;
 using DistillGuard.Ingest.Formats;
 
 namespace DistillGuard.Cluster.Partitions;
@@ -160,7 +158,7 @@ public sealed class PartitionReplica
                     Settings = settings;
                     break;
                 case BatchKind.Accounts:
-                    Accounts += ReadAccounts(entry).Length;
+                    Accounts += ExchangeBatchCodec.DecodeAccounts(entry.Payload).Length;
                     break;
                 case BatchKind.Exchanges:
                     ExchangeBatchCodec.ForEachLine(entry.Payload, (line, _, _) =>
@@ -239,7 +237,7 @@ public sealed class PartitionReplica
             switch (entry.Kind)
             {
                 case BatchKind.Accounts:
-                    foreach (var m in ReadAccounts(entry)) engine.RegisterAccount(m);
+                    foreach (var m in ExchangeBatchCodec.DecodeAccounts(entry.Payload)) engine.RegisterAccount(m);
                     break;
                 case BatchKind.Exchanges:
                     ExchangeBatchCodec.ForEachLine(entry.Payload, (line, source, number) =>
@@ -266,18 +264,6 @@ public sealed class PartitionReplica
         Engine = null;
         _analyzer = null;
         return State;
-    }
-
-    private static AccountMetadata[] ReadAccounts(ExchangeBatch entry)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<AccountMetadata[]>(entry.Payload) ?? [];
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException("accounts payload: " + e.Message, e);
-        }
     }
 
     /// <summary>Settings of partition <paramref name="partition"/> of <paramref name="partitions"/> with census width <paramref name="censusWidth"/>.</summary>

@@ -63,7 +63,7 @@ public sealed class ClusterScanClient : ScanClientBase
         for (int i = 0; i < accounts.Count; i += accountsPerEntry)
         {
             var chunk = accounts.Skip(i).Take(accountsPerEntry).ToArray();
-            await Submit(grain, new ExchangeBatch { Kind = BatchKind.Accounts, Sequence = sequence++, Count = chunk.Length, Payload = JsonSerializer.SerializeToUtf8Bytes(chunk) }, caller, cancel);
+            await Submit(grain, new ExchangeBatch { Kind = BatchKind.Accounts, Sequence = sequence++, Count = chunk.Length, Payload = ExchangeBatchCodec.EncodeAccounts(chunk) }, caller, cancel);
         }
 
         var batches = Channel.CreateBounded<ExchangeBatch>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Threading.Channels;
 using DistillGuard.Cluster.Batches;
 using DistillGuard.Cluster.Client;
@@ -203,7 +202,7 @@ public sealed class PartitionedScanClient : ScanClientBase
                 var chunk = list.GetRange(i, Math.Min(accountsPerEntry, list.Count - i)).ToArray();
                 await Submit(g, p, new ExchangeBatch
                 {
-                    Kind = BatchKind.Accounts, Sequence = sequences[p]++, Count = chunk.Length, Payload = JsonSerializer.SerializeToUtf8Bytes(chunk),
+                    Kind = BatchKind.Accounts, Sequence = sequences[p]++, Count = chunk.Length, Payload = ExchangeBatchCodec.EncodeAccounts(chunk),
                 }, caller, cancel);
             }
         }));
