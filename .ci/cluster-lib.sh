@@ -16,13 +16,19 @@ await_silo() {
   echo "silo $1 did not start:"; cat "$work/$1.log"; return 1
 }
 
+# reported_port SCAN-STDERR MARKER PATTERN WHAT: waits (up to 30 s) for a running scan to print MARKER, then prints the
+# silo port PATTERN captures (a grep -P pattern ending in \K[0-9]+); WHAT names it in the error when there is none.
+reported_port() {
+  for _ in $(seq 300); do grep -q "$2" "$1" && break; sleep 0.1; done
+  local port
+  port=$(grep -oP "$3" "$1" | head -1)
+  [ -n "$port" ] || { echo "the scan did not report $4:" >&2; cat "$1" >&2; return 1; }
+  echo "$port"
+}
+
 # detector_port SCAN-STDERR: waits for a running `scan --cluster` to name its detector's silo and prints its port.
 detector_port() {
-  for _ in $(seq 300); do grep -q "is on silo" "$1" && break; sleep 0.1; done
-  local port
-  port=$(grep -oP "is on silo 127\.0\.0\.1:\K[0-9]+" "$1" | head -1)
-  [ -n "$port" ] || { echo "the scan did not report its detector's silo:" >&2; cat "$1" >&2; return 1; }
-  echo "$port"
+  reported_port "$1" "is on silo" "is on silo 127\.0\.0\.1:\K[0-9]+" "its detector's silo"
 }
 
 # half_of_log TRAFFIC ACCOUNTS: about half the log entries a scan writes (1 settings entry, 1 per 5,000 accounts, 1 per 512 lines).
@@ -121,9 +127,5 @@ check_partitioned_findings() {
 
 # partition_port SCAN-STDERR PARTITION: waits for a running partitioned scan to name its partitions' silos and prints the port of PARTITION's.
 partition_port() {
-  for _ in $(seq 300); do grep -q "partitions on silos" "$1" && break; sleep 0.1; done
-  local port
-  port=$(grep -oP "p$2@127\.0\.0\.1:\K[0-9]+" "$1" | head -1)
-  [ -n "$port" ] || { echo "the scan did not report where partition $2 is:" >&2; cat "$1" >&2; return 1; }
-  echo "$port"
+  reported_port "$1" "partitions on silos" "p$2@127\.0\.0\.1:\K[0-9]+" "where partition $2 is"
 }
