@@ -24,8 +24,7 @@ internal sealed class ScanRunner
     private readonly TextWriter _stdout;
     private readonly TextWriter _stderr;
     private readonly bool _interactive;
-    private (double Analysis, double Engine) _pipelineBusy;
-    private (long Reader, long Engine, long Workers) _analysedBatches;
+    private ScanPipeline? _pipeline; // the embedded scan's, for --stats (null for cluster scans)
 
     public ScanRunner(IAnsiConsole console, TextWriter stdout, TextWriter stderr, bool interactive)
     {
@@ -58,11 +57,11 @@ internal sealed class ScanRunner
             ["exchanges_per_second"] = Math.Round(reader.Exchanges / seconds),
             ["mb_per_second"] = Math.Round(reader.TextBytes / 1e6 / seconds, 1),
             ["streaming_peak_rss_bytes"] = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64,
-            ["analysis_busy_seconds"] = Math.Round(_pipelineBusy.Analysis, 2),
-            ["engine_busy_seconds"] = Math.Round(_pipelineBusy.Engine, 2),
-            ["batches_analysed_by_reader"] = _analysedBatches.Reader,
-            ["batches_analysed_by_engine"] = _analysedBatches.Engine,
-            ["batches_analysed_by_analysis_threads"] = _analysedBatches.Workers,
+            ["analysis_busy_seconds"] = Math.Round(Stopwatch.GetElapsedTime(0, _pipeline?.AnalysisTicks ?? 0).TotalSeconds, 2),
+            ["engine_busy_seconds"] = Math.Round(Stopwatch.GetElapsedTime(0, _pipeline?.EngineTicks ?? 0).TotalSeconds, 2),
+            ["batches_analysed_by_reader"] = _pipeline?.ReaderAnalysed ?? 0,
+            ["batches_analysed_by_engine"] = _pipeline?.EngineAnalysed ?? 0,
+            ["batches_analysed_by_analysis_threads"] = _pipeline?.WorkerAnalysed ?? 0,
             ["accounts"] = engine.AccountCount,
             ["engine_state_bytes"] = state,
             ["bytes_per_account"] = engine.AccountCount == 0 ? 0 : state / engine.AccountCount,
@@ -248,10 +247,8 @@ internal sealed class ScanRunner
         var progress = new ScanProgress(_console, _stderr, _interactive && !request.Quiet, request.Quiet, reader, engine);
         try
         {
-            var pipeline = new ScanPipeline(reader, engine);
+            var pipeline = _pipeline = new ScanPipeline(reader, engine);
             progress.Run(() => pipeline.Run(report, progress.Tick, cancel));
-            _pipelineBusy = (Stopwatch.GetElapsedTime(0, pipeline.AnalysisTicks).TotalSeconds, Stopwatch.GetElapsedTime(0, pipeline.EngineTicks).TotalSeconds);
-            _analysedBatches = (pipeline.ReaderAnalysed, pipeline.EngineAnalysed, pipeline.WorkerAnalysed);
         }
         catch (InvalidOperationException e)
         {
