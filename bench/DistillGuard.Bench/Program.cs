@@ -8,7 +8,7 @@ namespace DistillGuard.Bench;
 /// <c>e2e --cli PATH [--name N --traffic FILE [--accounts FILE]]... [--markdown FILE]</c>: raw parse against the real scan, per log.
 /// <c>stages FILE [LIMIT]</c>: single-threaded passes that each do a little more (where the time goes).
 /// <c>gateway [REQUESTS] [CONCURRENCY] [json|stream]</c>: loopback load against the bare upstream, plain YARP and the gateway.
-/// <c>engine FILE [LIMIT]</c>: the engine alone on one thread, with analysis and engine time and the engine's state every 500,000 exchanges.
+/// <c>engine FILE [LIMIT]</c>: the engine alone on one thread, with analysis and engine time and the engine's state every 500,000 exchanges, a census of that state, and the state 50,000 new ordinary accounts add.
 /// <c>analyse FILE [N] [REPEATS]</c>: analysis alone over N exchanges held in memory, best of REPEATS passes, with a checksum of the features.
 /// </summary>
 public static class Program

@@ -138,7 +138,7 @@ internal static class Stages
             hours += acc.Evidence.Hourly.Count;
             evidenceBytes += 200 + acc.Evidence.Hourly.SizeBytes + acc.Evidence.ExampleTextBytes;
         }
-        Console.Error.WriteLine($"  census: postings {postingBytes / 1e6:F1} MB, displays {displayBytes / 1e6:F1} MB ({displays:N0} texts), evidence {evidenceBytes / 1e6:F1} MB ({hours:N0} hour cells), profiles {engine.AccountCount * profileBytes / 1e6:F1} MB ({profileBytes} bytes each without the id)");
+        Console.Error.WriteLine($"  census: postings {postingBytes / 1e6:F1} MB, displays {displayBytes / 1e6:F1} MB ({displays:N0} texts), evidence {evidenceBytes / 1e6:F1} MB ({hours:N0} hour cells), profiles {engine.AccountCount * profileBytes / 1e6:F1} MB ({profileBytes} bytes each without the id), reasoning-signature registry {engine.SignatureRegistryBytes / 1e6:F1} MB");
         var sizes = engine.Indicators.Postings.GroupBy(kv => Math.Min(kv.Value.Popular ? 9999 : kv.Value.Accounts.Length, 5)).OrderBy(g => g.Key).Select(g => $"{g.Key}:{g.Count():N0}");
         Console.Error.WriteLine("  postings by members " + string.Join(" ", sizes));
         var kinds = engine.Indicators.Postings.GroupBy(kv => DistillGuard.Core.Indicators.IndicatorKey.KindOf(kv.Key)).Select(g => $"{g.Key}:{g.Count():N0}/{g.Count(x => x.Value.Accounts.Length == 1):N0}");
@@ -148,9 +148,60 @@ internal static class Stages
             .Where(kv => DistillGuard.Core.Indicators.IndicatorKey.KindOf(kv.Key) == DistillGuard.Core.Indicators.IndicatorKind.PromptTemplate && kv.Value.Accounts.Length >= 2)
             .Select(kv => string.Join(',', kv.Value.Accounts.ToArray())).ToList();
         Console.Error.WriteLine($"  prompt-template bands with 2+ holders {bandLists.Count:N0}: {bandLists.Distinct().Count():N0} distinct holder lists, {bandLists.Sum(l => l.Count(c => c == ',') + 1):N0} holders stored");
+        MarginalAccounts(engine, analyzer, path, 50_000);
         var finish = Stopwatch.StartNew();
         engine.Finish();
         Console.Error.WriteLine($"  analyse {Stopwatch.GetElapsedTime(0, analyseTicks).TotalSeconds:F1} s, engine {Stopwatch.GetElapsedTime(0, processTicks).TotalSeconds:F1} s, finish {finish.Elapsed.TotalSeconds:F1} s");
         return new Result("parse + engine (single thread)", n, bytes, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// The state an ordinary account adds: <paramref name="count"/> new accounts, each sending one exchange of the log
+    /// that raises no extraction signal, carries no reasoning signature and comes from an account that is not a candidate (its account id replaced by a
+    /// new one of the same length), measured by the
+    /// managed heap after full collections before and after. Printed with the number of them that became candidates
+    /// (expected 0) and the engine's candidate share, so the average bytes per account of a log can be split into
+    /// ordinary accounts and candidates.
+    /// </summary>
+    private static void MarginalAccounts(DetectionEngine engine, ExchangeAnalyzer analyzer, string path, int count)
+    {
+        var parser = new ExchangeParser();
+        var x = new Exchange();
+        var analysis = new ExchangeAnalysis();
+        var buffer = new byte[1 << 16];
+        int candidatesBefore = engine.Accounts.Count(a => a.Candidate), accountsBefore = engine.AccountCount, made = 0;
+        GC.Collect(2, GCCollectionMode.Forced, true, true);
+        long before = GC.GetTotalMemory(true);
+        // The log is read again from the start as often as it takes (a small log has few such exchanges).
+        for (int pass = 0; made < count && pass < 20; pass++)
+        {
+            using var s = InputSource.File(path).Open(out _);
+            using var lines = new LineReader(s);
+            while (made < count && lines.ReadLine(out var line, out _))
+            {
+                int at = line.IndexOf("\"account_id\":\""u8);
+                if (at < 0 || line.Length > buffer.Length) continue;
+                int start = at + "\"account_id\":\""u8.Length, end = line[start..].IndexOf((byte)'"');
+                if (end < 9) continue;
+                // Only exchanges of accounts that are not candidates, so the new ones share no candidate's infrastructure.
+                if (engine.Find(System.Text.Encoding.UTF8.GetString(line.Slice(start, end))) is not { Candidate: false }) continue;
+                line.CopyTo(buffer);
+                var id = buffer.AsSpan(start, end);
+                id.Fill((byte)'0');
+                "m-"u8.CopyTo(id);
+                System.Buffers.Text.Utf8Formatter.TryFormat(made, id[^7..], out _, new System.Buffers.StandardFormat('D', 7));
+                var copy = buffer.AsSpan(0, line.Length);
+                // Reasoning signatures are skipped too: a copied signature is a replay, which makes its account a candidate.
+                if (parser.Parse(copy, x) is not null || x.RequestSignatureCount + x.ResponseSignatureCount > 0) continue;
+                analyzer.Analyze(x, analysis);
+                if (analysis.IsExtractionHit) continue;
+                engine.Process(x, analysis);
+                made++;
+            }
+        }
+        GC.Collect(2, GCCollectionMode.Forced, true, true);
+        long after = GC.GetTotalMemory(true);
+        int added = engine.AccountCount - accountsBefore, candidates = engine.Accounts.Count(a => a.Candidate);
+        Console.Error.WriteLine($"  ordinary accounts: {added:N0} new accounts with one exchange without extraction signals add {(after - before) / 1e6:F1} MB, {(after - before) / (double)Math.Max(1, added):F0} bytes each ({candidates - candidatesBefore} of them candidates); the log's accounts: {candidatesBefore:N0} candidates of {accountsBefore:N0}");
     }
 }

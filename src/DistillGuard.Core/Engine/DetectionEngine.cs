@@ -118,6 +118,9 @@ public sealed partial class DetectionEngine
     /// <summary>Every account profile, in order of first appearance.</summary>
     public IReadOnlyList<AccountProfile> Accounts => _profiles;
 
+    /// <summary>Bytes held by the reasoning-signature registry (ring and index; at most 500,000 signatures, about 12 MB), for measurements.</summary>
+    public long SignatureRegistryBytes => _signatures.SizeBytes;
+
     /// <summary>Assessed multi-account communities, keyed by label.</summary>
     public IReadOnlyDictionary<int, Campaign> Campaigns => _communities.Campaigns;
 
