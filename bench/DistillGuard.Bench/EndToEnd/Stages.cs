@@ -157,11 +157,11 @@ internal static class Stages
 
     /// <summary>
     /// The state an ordinary account adds: <paramref name="count"/> new accounts, each sending one exchange of the log
-    /// that raises no extraction signal, carries no reasoning signature and comes from an account that is not a candidate (its account id replaced by a
-    /// new one of the same length), measured by the
-    /// managed heap after full collections before and after. Printed with the number of them that became candidates
-    /// (expected 0) and the engine's candidate share, so the average bytes per account of a log can be split into
-    /// ordinary accounts and candidates.
+    /// that raises no extraction signal, carries no reasoning signature and comes from an account that is not a
+    /// candidate, its account id replaced by a new one of the same length ("m-" and a 7-digit number; ids shorter than
+    /// 9 bytes are passed over). Measured by the managed heap after full collections before and after, and printed
+    /// with the number of them that became candidates (expected 0) and the log's candidates, so the average bytes per
+    /// account of a log can be split into ordinary accounts and candidates (docs/performance.md, "Memory").
     /// </summary>
     private static void MarginalAccounts(DetectionEngine engine, ExchangeAnalyzer analyzer, string path, int count)
     {
