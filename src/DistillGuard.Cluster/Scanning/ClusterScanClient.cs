@@ -59,12 +59,8 @@ public sealed class ClusterScanClient : ScanClientBase
 
         long sequence = 0;
         await Submit(grain, new ExchangeBatch { Kind = BatchKind.Settings, Sequence = sequence++, Count = 1, Payload = settings.ToJson() }, caller, cancel);
-        const int accountsPerEntry = 5000;
-        for (int i = 0; i < accounts.Count; i += accountsPerEntry)
-        {
-            var chunk = accounts.Skip(i).Take(accountsPerEntry).ToArray();
+        foreach (var chunk in AccountChunks(accounts))
             await Submit(grain, new ExchangeBatch { Kind = BatchKind.Accounts, Sequence = sequence++, Count = chunk.Length, Payload = ExchangeBatchCodec.EncodeAccounts(chunk) }, caller, cancel);
-        }
 
         var batches = Channel.CreateBounded<ExchangeBatch>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);

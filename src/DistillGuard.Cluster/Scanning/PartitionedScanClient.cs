@@ -191,15 +191,12 @@ public sealed class PartitionedScanClient : ScanClientBase
 
     private static async Task SubmitAccounts(IPartitionGrain[] grains, IReadOnlyList<AccountMetadata> accounts, long[] sequences, RetryingCaller caller, CancellationToken cancel)
     {
-        const int accountsPerEntry = 5000;
         var byPartition = Enumerable.Range(0, grains.Length).Select(_ => new List<AccountMetadata>()).ToArray();
         foreach (var m in accounts) byPartition[PartitionOf(m.AccountId, grains.Length)].Add(m);
         await Task.WhenAll(grains.Select(async (g, p) =>
         {
-            var list = byPartition[p];
-            for (int i = 0; i < list.Count; i += accountsPerEntry)
+            foreach (var chunk in AccountChunks(byPartition[p]))
             {
-                var chunk = list.GetRange(i, Math.Min(accountsPerEntry, list.Count - i)).ToArray();
                 await Submit(g, p, new ExchangeBatch
                 {
                     Kind = BatchKind.Accounts, Sequence = sequences[p]++, Count = chunk.Length, Payload = ExchangeBatchCodec.EncodeAccounts(chunk),

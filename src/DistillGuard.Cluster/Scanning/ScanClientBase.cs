@@ -37,6 +37,20 @@ public abstract class ScanClientBase
     /// <summary>Called after every acknowledged batch with the number of exchanges acknowledged so far (possibly from several tasks; the count is exact).</summary>
     public Action<long>? Progress { get; init; }
 
+    /// <summary>Accounts per <see cref="Batches.BatchKind.Accounts"/> entry of a detector log.</summary>
+    protected const int AccountsPerEntry = 5000;
+
+    /// <summary>The accounts in order, in chunks of at most <see cref="AccountsPerEntry"/>: one chunk per accounts entry.</summary>
+    protected static IEnumerable<Core.Profiles.AccountMetadata[]> AccountChunks(IReadOnlyList<Core.Profiles.AccountMetadata> accounts)
+    {
+        for (int i = 0; i < accounts.Count; i += AccountsPerEntry)
+        {
+            var chunk = new Core.Profiles.AccountMetadata[Math.Min(AccountsPerEntry, accounts.Count - i)];
+            for (int j = 0; j < chunk.Length; j++) chunk[j] = accounts[i + j];
+            yield return chunk;
+        }
+    }
+
     /// <summary>A caller with this client's timeout and retry period, logging to <see cref="Log"/>.</summary>
     protected RetryingCaller NewCaller() => new(Log) { CallTimeout = CallTimeout, RetryFor = RetryFor };
 }
