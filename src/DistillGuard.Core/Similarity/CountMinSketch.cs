@@ -24,7 +24,7 @@ public sealed class CountMinSketch
     public CountMinSketch(int width = 1 << 16, int depth = 4, bool conservative = true)
     {
         Conservative = conservative;
-        if (depth is < 1 or > MaxDepth) throw new ArgumentOutOfRangeException(nameof(depth), depth, "1–8 rows");
+        if (depth is < 1 or > MaxDepth) throw new ArgumentOutOfRangeException(nameof(depth), depth, $"1–{MaxDepth} rows");
         _width = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, width));
         _mask = _width - 1;
         _depth = depth;
